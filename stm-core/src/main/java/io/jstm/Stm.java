@@ -1,0 +1,195 @@
+package io.jstm;
+
+import io.jstm.internal.Statistics;
+import io.jstm.internal.Transaction;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Atomic blocks and transaction control.
+ *
+ * <pre>{@code
+ * Ref<Integer> from = Ref.of(100), to = Ref.of(0);
+ * Stm.atomic(() -> {
+ *     from.set(from.get() - 10);
+ *     to.set(to.get() + 10);
+ * });
+ * }</pre>
+ *
+ * <p>A block runs as one transaction: it sees a consistent snapshot of every
+ * ref it reads (even in an attempt that will be rolled back: no "zombie"
+ * attempt sees a state no serial run could produce) and its writes become
+ * visible all at once. On a conflict the attempt is rolled back and the block
+ * re-run, transparently, until it commits: blocks must therefore be free of
+ * side effects other than ref writes (use {@link #afterCommit} or
+ * {@link #becomeInevitable()} for I/O). Transactions that touch disjoint refs
+ * run and commit in parallel; read-only transactions never abort because of
+ * writers. A transaction that keeps losing conflicts is eventually run
+ * inevitable, so every block finishes.
+ */
+public final class Stm {
+    private Stm() {}
+
+    /**
+     * Runs {@code block} as one transaction, re-running it on conflict until it commits.
+     * Inside a transaction, joins it (flat nesting; if the inner block throws, its
+     * own writes are undone before the exception reaches the outer block).
+     *
+     * <p>An exception (any {@code Throwable}) escaping the block rolls the
+     * transaction back (none of its writes become visible) and is rethrown
+     * unchanged, unless the attempt had already lost a conflict, in which case
+     * the block is re-run instead.
+     */
+    public static void atomic(Runnable block) {
+        Objects.requireNonNull(block, "Stm.atomic(block): block is null");
+        Transaction.atomic(block);
+    }
+
+    /** Like {@link #atomic(Runnable)}, returning the block's result from the attempt that committed. */
+    @SuppressWarnings("unchecked")
+    public static <T> T atomic(Supplier<T> block) {
+        Objects.requireNonNull(block, "Stm.atomic(block): block is null");
+        return (T) Transaction.atomic(block);
+    }
+
+    /**
+     * Runs {@code block} as a transaction that is inevitable from its start: it
+     * never aborts, so it may do I/O. Waits while another inevitable transaction
+     * runs. Inside a transaction, makes that one inevitable (see {@link #becomeInevitable()}).
+     */
+    public static void atomicInevitable(Runnable block) {
+        Objects.requireNonNull(block, "Stm.atomicInevitable(block): block is null");
+        Transaction.atomicInevitable(block);
+    }
+
+    /** Like {@link #atomicInevitable(Runnable)}, returning the block's result. */
+    @SuppressWarnings("unchecked")
+    public static <T> T atomicInevitable(Supplier<T> block) {
+        Objects.requireNonNull(block, "Stm.atomicInevitable(block): block is null");
+        return (T) Transaction.atomicInevitable(block);
+    }
+
+    /**
+     * Abandons this attempt and blocks until another commit changes one of the
+     * refs it read, then re-runs the block (blocking retry). Uses no CPU while
+     * blocked. Inside {@link #orElse}, hands over to the alternative instead.
+     *
+     * @throws IllegalStateException outside a transaction, or when the
+     *         transaction has read no ref (it would wait forever)
+     * @throws TransactionInterruptedException if the thread is interrupted while
+     *         blocked; the interrupt flag stays set
+     */
+    public static void retry() {
+        throw require("Stm.retry()").retry();
+    }
+
+    /**
+     * Like {@link #retry()}, but the atomic block gives up with a
+     * {@link RetryTimeoutException} (after rolling back) once it has been blocked
+     * for {@code timeout} in total since this call.
+     */
+    public static void retryFor(Duration timeout) {
+        Objects.requireNonNull(timeout, "Stm.retryFor(timeout): timeout is null");
+        throw require("Stm.retryFor(timeout)").retryFor(timeout.toNanos());
+    }
+
+    /**
+     * Runs {@code first}; if it calls {@link #retry()}, discards its writes and
+     * runs {@code second} in the same transaction; if both retry, the whole
+     * transaction retries, waking on a change to anything either one read.
+     * Outside a transaction, runs as its own atomic block.
+     */
+    public static <T> T orElse(Supplier<T> first, Supplier<T> second) {
+        Objects.requireNonNull(first, "Stm.orElse(first, second): first is null");
+        Objects.requireNonNull(second, "Stm.orElse(first, second): second is null");
+        Transaction tx = Transaction.active();
+        if (tx == null) {
+            return atomic(() -> Transaction.active().orElse(first, second));
+        }
+        return tx.orElse(first, second);
+    }
+
+    /**
+     * From here on the current transaction can never abort, so it may perform
+     * I/O. At most one inevitable transaction runs at a time; this waits
+     * (parked) for the token. Other transactions keep committing in parallel
+     * unless they touch this one's refs, in which case they lose. If what the
+     * transaction already read has been changed meanwhile, its block is re-run
+     * once, inevitable from the start (before any I/O after this call).
+     *
+     * @throws IllegalStateException outside a transaction
+     */
+    public static void becomeInevitable() {
+        require("Stm.becomeInevitable()").becomeInevitable();
+    }
+
+    /** True while the calling thread runs a transaction. */
+    public static boolean inTransaction() {
+        return Transaction.active() != null;
+    }
+
+    /**
+     * Runs {@code action} once, on this thread, after the current transaction
+     * commits (not at all if it rolls back). Actions run in registration order,
+     * outside the transaction; if one throws, the others still run and the first
+     * exception is rethrown from the atomic call (the commit stands).
+     *
+     * @throws IllegalStateException outside a transaction
+     */
+    public static void afterCommit(Runnable action) {
+        Objects.requireNonNull(action, "Stm.afterCommit(action): action is null");
+        require("Stm.afterCommit(action)").afterCommit(action);
+    }
+
+    /**
+     * Runs {@code action} once, on this thread, after the current attempt rolls
+     * back (each aborted attempt runs the actions it registered).
+     *
+     * @throws IllegalStateException outside a transaction
+     */
+    public static void afterRollback(Runnable action) {
+        Objects.requireNonNull(action, "Stm.afterRollback(action): action is null");
+        require("Stm.afterRollback(action)").afterRollback(action);
+    }
+
+    /** What the calling thread's most recent aborted attempt was, if any (pypy-stm's {@code last_abort_info()}). */
+    public static Optional<AbortInfo> lastAbortInfo() {
+        return Optional.ofNullable(Transaction.forCurrentThread().lastAbortInfo());
+    }
+
+    /** Global counters (commits, aborts by reason, wasted time, ...) summed over all threads. */
+    public static StmStatistics statistics() {
+        return Statistics.snapshot();
+    }
+
+    /** Starts the {@link #statistics()} counters from zero. */
+    public static void resetStatistics() {
+        Statistics.reset();
+    }
+
+    private static volatile boolean conflictTracing = Boolean.getBoolean("jstm.conflictTracing");
+
+    /**
+     * Switches conflict tracing on or off (also on at start-up with
+     * {@code -Djstm.conflictTracing=true}).
+     */
+    public static void setConflictTracing(boolean on) {
+        conflictTracing = on;
+    }
+
+    /** Whether conflict tracing is on. */
+    public static boolean conflictTracing() {
+        return conflictTracing;
+    }
+
+    private static Transaction require(String what) {
+        Transaction tx = Transaction.active();
+        if (tx == null) {
+            throw new IllegalStateException(what + " called outside a transaction; wrap the code in Stm.atomic(...)");
+        }
+        return tx;
+    }
+}

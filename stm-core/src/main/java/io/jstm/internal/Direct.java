@@ -1,0 +1,99 @@
+package io.jstm.internal;
+
+/**
+ * Single-operation access outside a transaction: each call is its own tiny
+ * transaction. Reads return the latest committed value (seqlock); writes lock
+ * the cell, take a commit version, keep history for registered readers, store,
+ * unlock and wake retry waiters, exactly as a one-cell commit does, so they
+ * conflict correctly with running transactions: a transaction that read the
+ * cell fails validation, one that wants to write it meets the lock.
+ */
+public final class Direct {
+    private Direct() {}
+
+    public static Object readObject(ObjectCell c) {
+        for (int round = 0; ; round++) {
+            long w1 = c.wordAcquire();
+            if (!LockWord.isLocked(w1)) {
+                Object v = c.valueAcquire();
+                if ((c.wordOpaque() | LockWord.INEVITABLE) == (w1 | LockWord.INEVITABLE)) {
+                    return v;
+                }
+            }
+            Backoff.pause(round);
+        }
+    }
+
+    public static long readLong(LongCell c) {
+        for (int round = 0; ; round++) {
+            long w1 = c.wordAcquire();
+            if (!LockWord.isLocked(w1)) {
+                long v = c.valueAcquire();
+                if ((c.wordOpaque() | LockWord.INEVITABLE) == (w1 | LockWord.INEVITABLE)) {
+                    return v;
+                }
+            }
+            Backoff.pause(round);
+        }
+    }
+
+    /** Atomically replaces the value; returns the old one. */
+    public static Object getAndSetObject(ObjectCell c, Object v) {
+        lock(c);
+        Object old = c.valueAcquire();
+        long t = GlobalClock.tick();
+        boolean wake = RetryWaiters.anyWaiting();
+        c.install(v, t, SnapshotRegistry.oldest());
+        afterInstall(c, wake);
+        return old;
+    }
+
+    /** Atomically replaces the value; returns the old one. */
+    public static long getAndSetLong(LongCell c, long v) {
+        lock(c);
+        long old = c.valueAcquire();
+        long t = GlobalClock.tick();
+        boolean wake = RetryWaiters.anyWaiting();
+        c.install(v, t, SnapshotRegistry.oldest());
+        afterInstall(c, wake);
+        return old;
+    }
+
+    /** Atomically adds {@code delta}; returns the old value. */
+    public static long getAndAddLong(LongCell c, long delta) {
+        lock(c);
+        long old = c.valueAcquire();
+        long t = GlobalClock.tick();
+        boolean wake = RetryWaiters.anyWaiting();
+        c.install(old + delta, t, SnapshotRegistry.oldest());
+        afterInstall(c, wake);
+        return old;
+    }
+
+    private static void afterInstall(Cell c, boolean wake) {
+        if (wake) {
+            RetryWaiters.wake(new Cell[] {c}, 1);
+        }
+    }
+
+    /**
+     * Locks {@code c}, waiting out committers and the inevitable transaction
+     * (which never loses). The CAS is a full fence: {@link RetryWaiters#anyWaiting()}
+     * read after it takes part in the no-lost-wake-up handshake.
+     */
+    private static void lock(Cell c) {
+        for (int round = 0; ; round++) {
+            long w = c.wordVolatile();
+            if ((w & (LockWord.LOCKED | LockWord.INEVITABLE)) == 0) {
+                if (c.casWord(w, w | LockWord.LOCKED)) {
+                    return;
+                }
+                continue;
+            }
+            if (LockWord.isMarked(w)) {
+                InevitableToken.awaitRelease();
+            }
+            Backoff.pause(round);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.jstm.internal;
+
+import java.util.Arrays;
+
+/**
+ * The cells an attempt has read (invisible reads, TL2-style).
+ *
+ * <h2>Overview</h2>
+ * An append-only array owned by one transaction descriptor and reused across
+ * transactions. Entries may repeat (deduplicating costs more than revalidating
+ * a few duplicates). A read is valid while the cell's version is still at most
+ * the transaction's snapshot and no other committer holds its lock.
+ * After a transaction the used prefix is cleared so that the descriptor does
+ * not keep garbage alive, and an array grown very large is dropped.
+ */
+final class ReadSet {
+    private static final int INITIAL = 32;
+    private static final int SHRINK_ABOVE = 1 << 14;
+
+    Cell[] cells = new Cell[INITIAL];
+    int size;
+
+    void add(Cell c) {
+        int n = size;
+        if (n == cells.length) {
+            cells = Arrays.copyOf(cells, n << 1);
+        }
+        cells[n] = c;
+        size = n + 1;
+    }
+
+    /**
+     * Returns the first read that is no longer valid for {@code snapshot}: its
+     * version is newer, or a committer other than the caller holds it. Cells
+     * locked by the caller itself (present in {@code own}) are valid if their
+     * version is.
+     */
+    Cell firstInvalid(long snapshot, WriteSet own) {
+        Cell[] cs = cells;
+        for (int i = 0, n = size; i < n; i++) {
+            Cell c = cs[i];
+            long w = c.wordAcquire();
+            if (LockWord.version(w) > snapshot) {
+                return c;
+            }
+            if (LockWord.isLocked(w) && (own == null || own.find(c) < 0)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    void truncate(int newSize) {
+        Arrays.fill(cells, newSize, size, null);
+        size = newSize;
+    }
+
+    void clear() {
+        if (cells.length > SHRINK_ABOVE) {
+            cells = new Cell[INITIAL];
+        } else {
+            Arrays.fill(cells, 0, size, null);
+        }
+        size = 0;
+    }
+}

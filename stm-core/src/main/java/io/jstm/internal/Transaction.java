@@ -1,0 +1,975 @@
+package io.jstm.internal;
+
+import io.jstm.AbortInfo;
+import io.jstm.AbortReason;
+import io.jstm.RetryTimeoutException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The per-thread transaction descriptor and the attempt loop.
+ *
+ * <h2>Overview</h2>
+ * One descriptor per thread, reused by every transaction that thread runs, so
+ * the steady state allocates nothing. A transaction is a loop of attempts:
+ * <ol>
+ *   <li><b>Begin.</b> Publish a snapshot lower bound in the
+ *       {@link SnapshotRegistry}, then read the {@link GlobalClock}: the
+ *       attempt's snapshot {@code s}.</li>
+ *   <li><b>Read.</b> Read-your-writes from the {@link WriteSet}; otherwise a
+ *       seqlock read of the cell. A value whose version is at most {@code s}
+ *       is consistent with every other read. A newer one triggers
+ *       <em>snapshot extension</em> (LSA): if nothing read so far has changed,
+ *       {@code s} moves to the current clock. If something has, an attempt that
+ *       has not written reads the cell's version at {@code s} from its history
+ *       chain instead (multi-version read: read-only transactions do not abort
+ *       because of writers); an attempt that has written aborts. So every
+ *       attempt, even one that will abort, sees one consistent snapshot
+ *       (opacity).</li>
+ *   <li><b>Write.</b> Buffered in the write set. The first write frees the
+ *       registry slot: a writer must read current versions only.</li>
+ *   <li><b>Commit.</b> Read-only: nothing to do. Otherwise lock the written
+ *       cells (CAS; a cell locked by another committer is a write-write
+ *       conflict after a short spin, one marked by the inevitable transaction
+ *       is lost to it), take a commit version {@code t}, validate the read set
+ *       against {@code s} (skipped when {@code t == s + 1}: nobody committed in
+ *       between), keep old versions that registered readers may need, write
+ *       back and unlock with version {@code t}, then wake retry waiters. There
+ *       is no global lock: commits on disjoint cells proceed in parallel and
+ *       meet only at the clock's atomic add.</li>
+ *   <li><b>Abort.</b> Roll back (discard buffers, release marks, slot, token),
+ *       record the abort, back off, and after
+ *       {@link ContentionManager#ESCALATE_AFTER} conflicts run the next attempt
+ *       inevitable, so that it must finish.</li>
+ * </ol>
+ *
+ * <h2>Inevitable mode</h2>
+ * The single holder of the {@link InevitableToken} marks every cell it reads or
+ * writes with {@link LockWord#INEVITABLE} (CAS on an unlocked word). Marked
+ * cells cannot be locked by anyone else, so its reads stay current and it never
+ * aborts; its reads of unmarked cells return the latest committed value.
+ * Transactions that do not touch its cells keep committing; those that try to
+ * write one lose, wait for the token to be released and re-run. Marks are
+ * cleared when it ends; while a mark is set only the holder writes the word.
+ *
+ * <h2>Threading</h2>
+ * All fields are confined to the owning thread, except {@link #ownerId}
+ * (final) which other threads read when they find this descriptor in the
+ * racy {@link #BY_THREAD} table.
+ */
+public final class Transaction {
+
+    // ---------------------------------------------------------------- binding
+
+    private static final int TABLE_SIZE = 1 << 12;
+    /**
+     * Fast thread-to-descriptor lookup indexed by thread id. Plain racy array:
+     * a slot is written once when a thread creates its descriptor; a reader may
+     * see another thread's (or a dead thread's) descriptor and then falls back
+     * to the thread local. {@link #ownerId} is final, so it is read correctly
+     * even through the race; thread ids are never reused.
+     */
+    private static final Transaction[] BY_THREAD = new Transaction[TABLE_SIZE];
+    private static final ThreadLocal<Transaction> LOCAL = new ThreadLocal<>();
+
+    private final long ownerId;
+
+    private final Statistics stats;
+
+    private Transaction(long ownerId) {
+        this.ownerId = ownerId;
+        this.stats = Statistics.register(Thread.currentThread());
+    }
+
+    /** This thread's descriptor, created on first use. */
+    public static Transaction forCurrentThread() {
+        long id = Thread.currentThread().getId();
+        Transaction tx = BY_THREAD[(int) id & (TABLE_SIZE - 1)];
+        if (tx != null && tx.ownerId == id) {
+            return tx;
+        }
+        return forCurrentThreadSlow(id);
+    }
+
+    private static Transaction forCurrentThreadSlow(long id) {
+        Transaction tx = LOCAL.get();
+        if (tx == null) {
+            tx = new Transaction(id);
+            LOCAL.set(tx);
+            BY_THREAD[(int) id & (TABLE_SIZE - 1)] = tx;
+        }
+        return tx;
+    }
+
+    /** This thread's running transaction, or null outside one. Creates nothing. */
+    public static Transaction active() {
+        long id = Thread.currentThread().getId();
+        Transaction tx = BY_THREAD[(int) id & (TABLE_SIZE - 1)];
+        if (tx == null || tx.ownerId != id) {
+            tx = LOCAL.get();
+            if (tx == null) {
+                return null;
+            }
+        }
+        return tx.depth != 0 ? tx : null;
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /** Nesting depth of atomic blocks; 0 = no transaction running. */
+    private int depth;
+    /** Snapshot: reads see exactly the commits with version <= snapshot. */
+    private long snapshot;
+    /** Registry slot held (publishing a snapshot lower bound), or -1. */
+    private int slot = -1;
+    /** The slot to try first next time (same cache line as last time). */
+    private int preferredSlot = -1;
+    /** True once a read was served from history: the attempt can no longer write or extend. */
+    private boolean stale;
+    /** The cell whose history read made the attempt stale (for abort info). */
+    private Cell staleCell;
+    /** True while this attempt holds the inevitable token. */
+    private boolean inevitable;
+    /** True once this attempt was told to abort; it can no longer commit. */
+    private boolean doomed;
+    /** The next attempt must run inevitable (becomeInevitable found stale reads). */
+    private boolean restartInevitable;
+
+    private final ReadSet reads = new ReadSet();
+    private final WriteSet writes = new WriteSet();
+
+    private ArrayList<Runnable> afterCommit;
+    private ArrayList<Runnable> afterRollback;
+
+    // checkpoint stack for nested atomic blocks and orElse branches
+    private int cpDepth;
+    private long[] cpSaved = new long[8];
+    private int[] cpUndo = new int[8];
+    private int[] cpCommitHooks = new int[8];
+    private int[] cpRollbackHooks = new int[8];
+
+    // abort bookkeeping
+    private AbortReason abortReason;
+    private Cell abortCell;
+    private int attempt;
+    /** {@link System#nanoTime()} at the start of this attempt, or 0 when the attempt is not timed. */
+    private long attemptStart;
+    /**
+     * How many more top-level transactions to time. {@code nanoTime} costs about
+     * as much as a small transaction, so a thread times its transactions only
+     * while it has recently aborted, plus one in {@link #SAMPLE_EVERY} (for the
+     * longest-transaction figure). The wasted time of an untimed attempt that
+     * aborts is estimated by the duration of the next attempt of the same block.
+     */
+    private int timedBudget;
+    private int sampleCounter;
+    /** An untimed attempt aborted; its wasted time is taken from the next attempt's duration. */
+    private boolean wasteEstimatePending;
+    private static final int SAMPLE_EVERY = 64;
+    private static final int TIME_AFTER_ABORT = 64;
+    private long retryDeadline = Long.MAX_VALUE;
+    private AbortInfo lastAbort;
+    private int seed = (int) System.nanoTime() | 1;
+
+    // ------------------------------------------------------------ attempt loop
+
+    /** Runs {@code block} (a {@link Supplier} or a {@link Runnable}) as a transaction, joining a running one. */
+    public static Object atomic(Object block) {
+        Transaction tx = forCurrentThread();
+        if (tx.depth != 0) {
+            return tx.nested(block);
+        }
+        return tx.runTopLevel(block, false);
+    }
+
+    /** Runs {@code block} as a transaction that is inevitable from its start (or joins and makes the running one inevitable). */
+    public static Object atomicInevitable(Object block) {
+        Transaction tx = forCurrentThread();
+        if (tx.depth != 0) {
+            tx.becomeInevitable();
+            return tx.nested(block);
+        }
+        return tx.runTopLevel(block, true);
+    }
+
+    private static Object invoke(Object block) {
+        if (block instanceof Supplier) {
+            return ((Supplier<?>) block).get();
+        }
+        ((Runnable) block).run();
+        return null;
+    }
+
+    private Object runTopLevel(Object block, boolean inevitableRequested) {
+        boolean escalate = inevitableRequested;
+        int conflicts = 0;
+        retryDeadline = Long.MAX_VALUE;
+        if (timedBudget > 0) {
+            timedBudget--;
+        }
+        wasteEstimatePending = false;
+        for (attempt = 1; ; attempt++) {
+            begin(escalate);
+            Object result = null;
+            boolean committed = false;
+            try {
+                result = invoke(block);
+                committed = commit();
+            } catch (TransactionAbort signal) {
+                // reason recorded by abort(); handled below
+            } catch (Throwable t) {
+                if (!doomed) {
+                    Cell invalid = inevitable ? null : firstInvalidNow();
+                    if (invalid == null) {
+                        throw finishFailed(t);
+                    }
+                    markAborted(AbortReason.READ_INVALIDATED, invalid);
+                }
+            }
+            if (committed) {
+                return finishCommit(result);
+            }
+            AbortReason reason = abortReason;
+            if (reason == AbortReason.EXPLICIT_RETRY) {
+                stats.add(Statistics.RETRIES, 1);
+                waitForChange();
+                conflicts = 0;
+                escalate = inevitableRequested;
+            } else {
+                rollbackAttempt();
+                if (restartInevitable) {
+                    escalate = true;
+                } else if (reason == AbortReason.LOST_TO_INEVITABLE) {
+                    InevitableToken.awaitRelease();
+                } else {
+                    conflicts++;
+                    if (ContentionManager.shouldEscalate(conflicts)) {
+                        escalate = true;
+                        stats.add(Statistics.ESCALATIONS, 1);
+                    } else {
+                        ContentionManager.backoff(conflicts, nextRandom());
+                    }
+                }
+            }
+        }
+    }
+
+    private void begin(boolean asInevitable) {
+        depth = 1;
+        doomed = false;
+        stale = false;
+        staleCell = null;
+        restartInevitable = false;
+        abortReason = null;
+        abortCell = null;
+        if (attempt > 1 || timedBudget > 0 || ++sampleCounter == SAMPLE_EVERY) {
+            sampleCounter = 0;
+            attemptStart = System.nanoTime();
+        } else {
+            attemptStart = 0;
+        }
+        if (asInevitable) {
+            InevitableToken.acquire();
+            inevitable = true;
+            snapshot = GlobalClock.now();
+        } else {
+            // Publish a lower bound first, then read the snapshot (see SnapshotRegistry).
+            int s = SnapshotRegistry.claim(preferredSlot, GlobalClock.now());
+            slot = s;
+            if (s >= 0) {
+                preferredSlot = s;
+            }
+            snapshot = GlobalClock.now();
+        }
+    }
+
+    private Object nested(Object block) {
+        openCheckpoint();
+        try {
+            Object result = invoke(block);
+            closeCheckpoint();
+            return result;
+        } catch (TransactionAbort signal) {
+            closeCheckpoint();
+            throw signal;
+        } catch (Throwable t) {
+            if (doomed) {
+                closeCheckpoint();
+                throw TransactionAbort.INSTANCE;
+            }
+            Cell invalid = inevitable ? null : firstInvalidNow();
+            if (invalid != null) {
+                closeCheckpoint();
+                throw abort(AbortReason.READ_INVALIDATED, invalid);
+            }
+            rollbackToCheckpoint();
+            closeCheckpoint();
+            throw sneaky(t);
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /** Transactional read of an object cell. */
+    public Object readObject(ObjectCell c) {
+        if (writes.size != 0) {
+            int i = writes.find(c);
+            if (i >= 0) {
+                return writes.objectAt(i);
+            }
+        }
+        if (!inevitable) {
+            long w1 = c.wordAcquire();
+            Object v = c.valueAcquire();
+            long w2 = c.wordOpaque();
+            if ((w1 | LockWord.INEVITABLE) == (w2 | LockWord.INEVITABLE)
+                    && (w1 & LockWord.LOCKED) == 0 && LockWord.version(w1) <= snapshot) {
+                reads.add(c);
+                return v;
+            }
+        }
+        return readObjectSlow(c);
+    }
+
+    private Object readObjectSlow(ObjectCell c) {
+        if (inevitable) {
+            markInevitable(c);
+            return c.valueAcquire();
+        }
+        for (int round = 0; ; round++) {
+            long w1 = c.wordAcquire();
+            if (LockWord.isLocked(w1)) {
+                Backoff.pause(round);
+                continue;
+            }
+            Object v = c.valueAcquire();
+            long w2 = c.wordOpaque();
+            if ((w1 | LockWord.INEVITABLE) != (w2 | LockWord.INEVITABLE)) {
+                continue;
+            }
+            if (LockWord.version(w1) <= snapshot) {
+                reads.add(c);
+                return v;
+            }
+            if (!stale && extendSnapshot()) {
+                continue;
+            }
+            Version old = oldVersion(c);
+            if (old != null) {
+                reads.add(c);
+                return ((Version.OfObject) old).value;
+            }
+            throw abort(AbortReason.READ_INVALIDATED, c);
+        }
+    }
+
+    /** Transactional read of a long cell. */
+    public long readLong(LongCell c) {
+        if (writes.size != 0) {
+            int i = writes.find(c);
+            if (i >= 0) {
+                return writes.longAt(i);
+            }
+        }
+        if (!inevitable) {
+            long w1 = c.wordAcquire();
+            long v = c.valueAcquire();
+            long w2 = c.wordOpaque();
+            if ((w1 | LockWord.INEVITABLE) == (w2 | LockWord.INEVITABLE)
+                    && (w1 & LockWord.LOCKED) == 0 && LockWord.version(w1) <= snapshot) {
+                reads.add(c);
+                return v;
+            }
+        }
+        return readLongSlow(c);
+    }
+
+    private long readLongSlow(LongCell c) {
+        if (inevitable) {
+            markInevitable(c);
+            return c.valueAcquire();
+        }
+        for (int round = 0; ; round++) {
+            long w1 = c.wordAcquire();
+            if (LockWord.isLocked(w1)) {
+                Backoff.pause(round);
+                continue;
+            }
+            long v = c.valueAcquire();
+            long w2 = c.wordOpaque();
+            if ((w1 | LockWord.INEVITABLE) != (w2 | LockWord.INEVITABLE)) {
+                continue;
+            }
+            if (LockWord.version(w1) <= snapshot) {
+                reads.add(c);
+                return v;
+            }
+            if (!stale && extendSnapshot()) {
+                continue;
+            }
+            Version old = oldVersion(c);
+            if (old != null) {
+                reads.add(c);
+                return ((Version.OfLong) old).value;
+            }
+            throw abort(AbortReason.READ_INVALIDATED, c);
+        }
+    }
+
+    /**
+     * LSA snapshot extension: if every read is still valid at the current clock,
+     * move the snapshot there. The clock is read before validating, so a
+     * commit that lands during validation either fails it or has a version the
+     * new snapshot does not include.
+     */
+    private boolean extendSnapshot() {
+        long now = GlobalClock.now();
+        if (reads.firstInvalid(snapshot, null) != null) {
+            return false;
+        }
+        snapshot = now;
+        if (slot >= 0) {
+            SnapshotRegistry.update(slot, now);
+        }
+        return true;
+    }
+
+    /**
+     * The version of {@code c} at the snapshot, for an attempt that has not
+     * written and is registered (so committers kept it); null otherwise.
+     * Makes the attempt stale: it may read on, but not write or extend.
+     */
+    private Version oldVersion(Cell c) {
+        if (writes.size != 0 || slot < 0) {
+            return null;
+        }
+        Version v = Version.find(c.historyAcquire(), snapshot);
+        if (v != null && !stale) {
+            stale = true;
+            staleCell = c;
+        }
+        return v;
+    }
+
+    // ----------------------------------------------------------------- writes
+
+    /** Transactional write of an object cell. */
+    public void writeObject(ObjectCell c, Object v) {
+        if (writes.size == 0 || inevitable) {
+            beforeWrite(c);
+        }
+        writes.putObject(c, v);
+    }
+
+    /** Transactional write of a long cell. */
+    public void writeLong(LongCell c, long v) {
+        if (writes.size == 0 || inevitable) {
+            beforeWrite(c);
+        }
+        writes.putLong(c, v);
+    }
+
+    private void beforeWrite(Cell c) {
+        if (inevitable) {
+            markInevitable(c);
+            return;
+        }
+        if (stale) {
+            // It read old versions: its writes could never be serialized.
+            throw abort(AbortReason.READ_INVALIDATED, staleCell);
+        }
+        if (slot >= 0) {
+            // From now on it reads current versions only: committers need not keep history for it.
+            SnapshotRegistry.release(slot);
+            slot = -1;
+        }
+    }
+
+    // ------------------------------------------------------------- inevitable
+
+    /** Makes the running attempt inevitable; restarts it inevitable if its reads are already stale. */
+    public void becomeInevitable() {
+        if (inevitable) {
+            return;
+        }
+        InevitableToken.acquire();
+        inevitable = true;
+        if (slot >= 0) {
+            SnapshotRegistry.release(slot);
+            slot = -1;
+        }
+        if (stale) {
+            restart(staleCell);
+        }
+        Cell[] rs = reads.cells;
+        for (int i = 0, n = reads.size; i < n; i++) {
+            Cell c = rs[i];
+            for (int round = 0; ; round++) {
+                long w = c.wordVolatile();
+                if (LockWord.isMarked(w)) {
+                    break; // a duplicate read, already marked by us
+                }
+                if (LockWord.isLocked(w)) {
+                    Backoff.pause(round);
+                    continue;
+                }
+                if (LockWord.version(w) > snapshot) {
+                    restart(c);
+                }
+                if (c.casWord(w, w | LockWord.INEVITABLE)) {
+                    break;
+                }
+            }
+        }
+        Cell[] ws = writes.cells;
+        for (int i = 0, n = writes.size; i < n; i++) {
+            markInevitable(ws[i]);
+        }
+    }
+
+    private void restart(Cell c) {
+        restartInevitable = true;
+        throw abort(AbortReason.READ_INVALIDATED, c);
+    }
+
+    /**
+     * Marks {@code c} for this inevitable attempt (waiting out a committer's
+     * lock) and records it in the read set so that the mark is cleared at the end.
+     */
+    private void markInevitable(Cell c) {
+        for (int round = 0; ; round++) {
+            long w = c.wordVolatile();
+            if (LockWord.isMarked(w)) {
+                return;
+            }
+            if (LockWord.isLocked(w)) {
+                Backoff.pause(round);
+                continue;
+            }
+            if (c.casWord(w, w | LockWord.INEVITABLE)) {
+                reads.add(c);
+                return;
+            }
+        }
+    }
+
+    /** Clears this attempt's marks. While a mark is set only its holder writes the word. */
+    private void clearMarks() {
+        Cell[] rs = reads.cells;
+        for (int i = 0, n = reads.size; i < n; i++) {
+            Cell c = rs[i];
+            long w = c.wordVolatile();
+            if (LockWord.isMarked(w)) {
+                c.setWordRelease(w & ~LockWord.INEVITABLE);
+            }
+        }
+    }
+
+    public boolean isInevitable() {
+        return inevitable;
+    }
+
+    // ----------------------------------------------------------------- commit
+
+    private boolean commit() {
+        if (doomed) {
+            return false;
+        }
+        int n = writes.size;
+        if (n == 0) {
+            return true;
+        }
+        if (inevitable) {
+            commitInevitable(n);
+            return true;
+        }
+        Cell[] cells = writes.cells;
+        for (int i = 0; i < n; i++) {
+            AbortReason r = lockForCommit(cells[i]);
+            if (r != null) {
+                unlock(cells, i);
+                markAborted(r, cells[i]);
+                return false;
+            }
+        }
+        long t = GlobalClock.tick();
+        if (t != snapshot + 1) {
+            Cell invalid = reads.firstInvalid(snapshot, writes);
+            if (invalid != null) {
+                unlock(cells, n);
+                markAborted(AbortReason.READ_INVALIDATED, invalid);
+                return false;
+            }
+        }
+        writeBack(cells, n, t);
+        return true;
+    }
+
+    private void writeBack(Cell[] cells, int n, long t) {
+        // Read after our lock CASes: see RetryWaiters (no lost wake-up).
+        boolean wake = RetryWaiters.anyWaiting();
+        // Read after the tick: see SnapshotRegistry (no needed version dropped).
+        long oldest = SnapshotRegistry.oldest();
+        for (int i = 0; i < n; i++) {
+            cells[i].writeBack(writes, i, t, oldest);
+        }
+        if (wake) {
+            RetryWaiters.wake(cells, n);
+        }
+    }
+
+    private static final int LOCK_SPINS = 128;
+
+    /** Locks {@code c} for commit; null on success, else why not. */
+    private static AbortReason lockForCommit(Cell c) {
+        for (int round = 0; ; round++) {
+            long w = c.wordVolatile();
+            if ((w & (LockWord.LOCKED | LockWord.INEVITABLE)) == 0) {
+                if (c.casWord(w, w | LockWord.LOCKED)) {
+                    return null;
+                }
+                continue;
+            }
+            if (LockWord.isMarked(w)) {
+                return AbortReason.LOST_TO_INEVITABLE;
+            }
+            if (round >= LOCK_SPINS) {
+                return AbortReason.WRITE_WRITE;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void unlock(Cell[] cells, int n) {
+        for (int i = 0; i < n; i++) {
+            Cell c = cells[i];
+            c.setWordRelease(c.wordOpaque() & ~LockWord.LOCKED);
+        }
+    }
+
+    private void commitInevitable(int n) {
+        Cell[] cells = writes.cells;
+        for (int i = 0; i < n; i++) {
+            Cell c = cells[i];
+            c.setWordVolatile(c.wordOpaque() | LockWord.LOCKED); // we hold the mark: nobody else writes the word
+        }
+        writeBack(cells, n, GlobalClock.tick()); // unlocking also clears the marks of written cells
+    }
+
+    private Object finishCommit(Object result) {
+        stats.add(Statistics.COMMITS, 1);
+        if (attemptStart != 0) {
+            long d = System.nanoTime() - attemptStart;
+            stats.recordDuration(d);
+            settleWasteEstimate(d);
+        }
+        if (inevitable) {
+            stats.add(Statistics.INEVITABLE, 1);
+            clearMarks();
+            inevitable = false;
+            InevitableToken.release();
+        }
+        endAttempt();
+        runAfterCommit();
+        return result;
+    }
+
+    // ------------------------------------------------------------------ abort
+
+    /** Records why this attempt must end and returns the signal to throw. */
+    TransactionAbort abort(AbortReason reason, Cell c) {
+        markAborted(reason, c);
+        return TransactionAbort.INSTANCE;
+    }
+
+    private void markAborted(AbortReason reason, Cell c) {
+        if (!doomed) {
+            doomed = true;
+            abortReason = reason;
+            abortCell = c;
+        }
+    }
+
+    /** Ends the attempt with {@code Stm.retry()}. */
+    public TransactionAbort retry() {
+        return abort(AbortReason.EXPLICIT_RETRY, null);
+    }
+
+    /** Like {@link #retry()}, but the whole atomic call gives up after {@code nanos} of blocking. */
+    public TransactionAbort retryFor(long nanos) {
+        long deadline = System.nanoTime() + Math.max(0, nanos);
+        if (deadline < retryDeadline) {
+            retryDeadline = deadline;
+        }
+        return retry();
+    }
+
+    private Cell firstInvalidNow() {
+        if (stale) {
+            return writes.size == 0 ? null : staleCell;
+        }
+        return reads.firstInvalid(snapshot, null);
+    }
+
+    /** Rolls back, records abort info, runs afterRollback hooks, waits for a change, resets. */
+    private void waitForChange() {
+        releaseResources();
+        recordAbort();
+        try {
+            runAfterRollback(null);
+            if (reads.size == 0 && retryDeadline == Long.MAX_VALUE) {
+                throw new IllegalStateException("Stm.retry() in a transaction that has read no refs would wait "
+                        + "forever; read the refs whose change should wake it before calling retry()");
+            }
+            boolean changed = RetryWaiters.await(reads, snapshot, stale, retryDeadline);
+            if (!changed) {
+                throw new RetryTimeoutException("the transaction kept calling Stm.retryFor(...) and nothing it read "
+                        + "changed before the timeout; it was rolled back");
+            }
+        } finally {
+            resetAttempt();
+        }
+    }
+
+    private void rollbackAttempt() {
+        releaseResources();
+        recordAbort();
+        resetAttempt();
+        runAfterRollback(null);
+    }
+
+    /** Rolls back after a user exception; returns it (with hook failures suppressed into it). */
+    private RuntimeException finishFailed(Throwable t) {
+        releaseResources();
+        resetAttempt();
+        runAfterRollback(t);
+        return sneaky(t);
+    }
+
+    private void releaseResources() {
+        if (inevitable) {
+            clearMarks();
+            inevitable = false;
+            InevitableToken.release();
+        }
+        if (slot >= 0) {
+            SnapshotRegistry.release(slot);
+            slot = -1;
+        }
+    }
+
+    private void recordAbort() {
+        long now = System.nanoTime();
+        AbortReason reason = abortReason;
+        long wasted;
+        if (attemptStart != 0) {
+            wasted = now - attemptStart;
+            settleWasteEstimate(wasted);
+        } else {
+            wasted = -1;
+            wasteEstimatePending = true;
+        }
+        timedBudget = TIME_AFTER_ABORT;
+        switch (reason) {
+            case READ_INVALIDATED -> stats.add(Statistics.READ_INVALIDATED, 1);
+            case WRITE_WRITE -> stats.add(Statistics.WRITE_WRITE, 1);
+            case LOST_TO_INEVITABLE -> stats.add(Statistics.LOST_TO_INEVITABLE, 1);
+            case EXPLICIT_RETRY -> { }
+        }
+        if (wasted > 0) {
+            stats.add(Statistics.WASTED, wasted);
+        }
+        Cell c = abortCell;
+        lastAbort = new AbortInfo(reason, c == null ? null : c.name(), attempt, Math.max(wasted, 0),
+                Thread.currentThread().getName(), null, List.of(), List.of());
+    }
+
+    /** Charges an earlier untimed aborted attempt with {@code d}, the duration of the attempt that re-ran it. */
+    private void settleWasteEstimate(long d) {
+        if (wasteEstimatePending) {
+            wasteEstimatePending = false;
+            stats.add(Statistics.WASTED, d);
+            AbortInfo a = lastAbort;
+            if (a != null && a.attempt() == attempt - 1) {
+                lastAbort = new AbortInfo(a.reason(), a.refName(), a.attempt(), d, a.threadName(),
+                        a.otherThreadName(), a.accessSite(), a.otherSite());
+            }
+        }
+    }
+
+    private void endAttempt() {
+        if (slot >= 0) {
+            SnapshotRegistry.release(slot);
+            slot = -1;
+        }
+        resetAttempt();
+    }
+
+    private void resetAttempt() {
+        depth = 0;
+        reads.clear();
+        writes.clear();
+        cpDepth = 0;
+    }
+
+    public AbortInfo lastAbortInfo() {
+        return lastAbort;
+    }
+
+    // ------------------------------------------------------------------ hooks
+
+    public void afterCommit(Runnable r) {
+        if (afterCommit == null) {
+            afterCommit = new ArrayList<>(4);
+        }
+        afterCommit.add(r);
+    }
+
+    public void afterRollback(Runnable r) {
+        if (afterRollback == null) {
+            afterRollback = new ArrayList<>(4);
+        }
+        afterRollback.add(r);
+    }
+
+    private void runAfterCommit() {
+        if (afterRollback != null) {
+            afterRollback.clear();
+        }
+        if (afterCommit == null || afterCommit.isEmpty()) {
+            return;
+        }
+        Runnable[] hooks = afterCommit.toArray(new Runnable[0]);
+        afterCommit.clear();
+        Throwable failure = runAll(hooks, null);
+        if (failure != null) {
+            throw sneaky(failure);
+        }
+    }
+
+    private void runAfterRollback(Throwable primary) {
+        if (afterCommit != null) {
+            afterCommit.clear();
+        }
+        if (afterRollback == null || afterRollback.isEmpty()) {
+            return;
+        }
+        Runnable[] hooks = afterRollback.toArray(new Runnable[0]);
+        afterRollback.clear();
+        Throwable failure = runAll(hooks, primary);
+        if (failure != null && primary == null) {
+            throw sneaky(failure);
+        }
+    }
+
+    /** Runs every hook; returns the first failure (later ones suppressed into it), or adds them to {@code primary}. */
+    private static Throwable runAll(Runnable[] hooks, Throwable primary) {
+        Throwable first = null;
+        for (Runnable h : hooks) {
+            try {
+                h.run();
+            } catch (Throwable e) {
+                if (primary != null) {
+                    primary.addSuppressed(e);
+                } else if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        return first;
+    }
+
+    // ------------------------------------------------------------ checkpoints
+
+    private void openCheckpoint() {
+        int d = cpDepth;
+        if (d == cpSaved.length) {
+            cpSaved = java.util.Arrays.copyOf(cpSaved, d << 1);
+            cpUndo = java.util.Arrays.copyOf(cpUndo, d << 1);
+            cpCommitHooks = java.util.Arrays.copyOf(cpCommitHooks, d << 1);
+            cpRollbackHooks = java.util.Arrays.copyOf(cpRollbackHooks, d << 1);
+        }
+        cpUndo[d] = writes.undoMark();
+        cpSaved[d] = writes.openCheckpoint();
+        cpCommitHooks[d] = afterCommit == null ? 0 : afterCommit.size();
+        cpRollbackHooks[d] = afterRollback == null ? 0 : afterRollback.size();
+        cpDepth = d + 1;
+        depth++;
+    }
+
+    /** Discards the writes and hooks of the innermost open checkpoint. */
+    private void rollbackToCheckpoint() {
+        int d = cpDepth - 1;
+        writes.rollbackTo((int) cpSaved[d], cpUndo[d]);
+        truncate(afterCommit, cpCommitHooks[d]);
+        truncate(afterRollback, cpRollbackHooks[d]);
+    }
+
+    private void closeCheckpoint() {
+        int d = --cpDepth;
+        writes.closeCheckpoint(cpSaved[d]);
+        depth--;
+    }
+
+    private static void truncate(ArrayList<Runnable> list, int size) {
+        if (list != null) {
+            while (list.size() > size) {
+                list.remove(list.size() - 1);
+            }
+        }
+    }
+
+    /**
+     * {@code Stm.orElse}: runs {@code first}; if it retries, discards its writes
+     * and hooks (its reads stay: the choice depended on them) and runs {@code second}.
+     */
+    public <T> T orElse(Supplier<T> first, Supplier<T> second) {
+        openCheckpoint();
+        try {
+            T result = first.get();
+            closeCheckpoint();
+            return result;
+        } catch (TransactionAbort signal) {
+            if (abortReason != AbortReason.EXPLICIT_RETRY || !doomed) {
+                closeCheckpoint();
+                throw signal;
+            }
+            rollbackToCheckpoint();
+            closeCheckpoint();
+            doomed = false;
+            abortReason = null;
+        } catch (Throwable t) {
+            closeCheckpoint();
+            throw sneaky(t);
+        }
+        return second.get();
+    }
+
+    public long snapshot() {
+        return snapshot;
+    }
+
+    public int attempt() {
+        return attempt;
+    }
+
+    // ------------------------------------------------------------------ misc
+
+    private int nextRandom() {
+        int x = seed;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        seed = x;
+        return x;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+}

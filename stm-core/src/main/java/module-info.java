@@ -1,0 +1,7 @@
+/**
+ * jstm: software transactional memory for Java.
+ * Exports only the API; the engine in {@code io.jstm.internal} stays private.
+ */
+module io.jstm {
+    exports io.jstm;
+}

@@ -1,0 +1,200 @@
+package io.jstm;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class AtomicBlockTest {
+
+    static final class Boom extends RuntimeException {
+        Boom(String m) {
+            super(m);
+        }
+    }
+
+    @Test
+    void exceptionRollsBackEveryWriteAndIsRethrownUnchanged() {
+        Ref<Integer> a = Ref.of(1);
+        LongRef b = LongRef.of(1);
+        Boom boom = new Boom("user failure");
+        Boom thrown = assertThrows(Boom.class, () -> Stm.atomic(() -> {
+            a.set(2);
+            b.set(2);
+            throw boom;
+        }));
+        assertSame(boom, thrown);
+        assertEquals(1, a.get());
+        assertEquals(1, b.get());
+        assertFalse(Stm.inTransaction());
+    }
+
+    @Test
+    void checkedExceptionsThrownSneakilyPassThroughUnchanged() {
+        IOException io = new IOException("disk");
+        Throwable t = assertThrows(IOException.class, () -> Stm.atomic(() -> sneaky(io)));
+        assertSame(io, t);
+    }
+
+    @Test
+    void errorsAlsoRollBack() {
+        Ref<Integer> a = Ref.of(1);
+        assertThrows(StackOverflowError.class, () -> Stm.atomic(() -> {
+            a.set(5);
+            throw new StackOverflowError("test");
+        }));
+        assertEquals(1, a.get());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    @Test
+    void nestedAtomicJoinsTheOuterTransaction() {
+        Ref<Integer> a = Ref.of(0);
+        int seenInside = Stm.atomic(() -> {
+            a.set(1);
+            Stm.atomic(() -> a.set(a.get() + 1));
+            return a.get();
+        });
+        assertEquals(2, seenInside);
+        assertEquals(2, a.get());
+    }
+
+    @Test
+    void nestedWritesCommitOnlyWithTheOuterTransaction() {
+        Ref<Integer> a = Ref.of(0);
+        assertThrows(Boom.class, () -> Stm.atomic(() -> {
+            Stm.atomic(() -> a.set(7));
+            assertEquals(7, a.get());
+            throw new Boom("outer fails");
+        }));
+        assertEquals(0, a.get());
+    }
+
+    @Test
+    void exceptionFromANestedBlockUndoesOnlyItsOwnWrites() {
+        Ref<Integer> a = Ref.of(0);
+        Ref<Integer> b = Ref.of(0);
+        Stm.atomic(() -> {
+            a.set(1);
+            b.set(1);
+            try {
+                Stm.atomic(() -> {
+                    a.set(2);           // overwrite of an outer write: must be undone
+                    Ref<Integer> c = b;
+                    c.set(c.get() + 10);
+                    throw new Boom("inner");
+                });
+            } catch (Boom expected) {
+                assertEquals(1, a.get());
+                assertEquals(1, b.get());
+            }
+            a.set(a.get() + 100);
+        });
+        assertEquals(101, a.get());
+        assertEquals(1, b.get());
+    }
+
+    @Test
+    void afterCommitRunsOnceAfterCommitOnTheCallingThread() {
+        Ref<Integer> a = Ref.of(0);
+        List<String> log = new ArrayList<>();
+        Thread me = Thread.currentThread();
+        Stm.atomic(() -> {
+            a.set(1);
+            Stm.afterCommit(() -> {
+                assertSame(me, Thread.currentThread());
+                assertFalse(Stm.inTransaction());
+                log.add("commit saw " + a.get());
+            });
+            Stm.afterRollback(() -> log.add("rollback"));
+        });
+        assertEquals(List.of("commit saw 1"), log);
+    }
+
+    @Test
+    void afterRollbackRunsWhenTheBlockThrowsAndAfterCommitDoesNot() {
+        List<String> log = new ArrayList<>();
+        assertThrows(Boom.class, () -> Stm.atomic(() -> {
+            Stm.afterCommit(() -> log.add("commit"));
+            Stm.afterRollback(() -> log.add("rollback"));
+            throw new Boom("x");
+        }));
+        assertEquals(List.of("rollback"), log);
+    }
+
+    @Test
+    void hooksRegisteredByARolledBackNestedBlockAreDiscarded() {
+        List<String> log = new ArrayList<>();
+        Stm.atomic(() -> {
+            try {
+                Stm.atomic(() -> {
+                    Stm.afterCommit(() -> log.add("inner commit"));
+                    throw new Boom("inner");
+                });
+            } catch (Boom ignored) {
+                // handled
+            }
+            Stm.afterCommit(() -> log.add("outer commit"));
+        });
+        assertEquals(List.of("outer commit"), log);
+    }
+
+    @Test
+    void afterCommitFailureIsRethrownButTheCommitStands() {
+        Ref<Integer> a = Ref.of(0);
+        List<String> log = new ArrayList<>();
+        Boom e = assertThrows(Boom.class, () -> Stm.atomic(() -> {
+            a.set(1);
+            Stm.afterCommit(() -> {
+                throw new Boom("hook");
+            });
+            Stm.afterCommit(() -> log.add("second hook ran"));
+        }));
+        assertEquals("hook", e.getMessage());
+        assertEquals(1, a.get());
+        assertEquals(List.of("second hook ran"), log);
+    }
+
+    @Test
+    void transactionControlOutsideATransactionIsAClearError() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, Stm::retry);
+        assertTrue(e.getMessage().contains("Stm.atomic"), e.getMessage());
+        assertThrows(IllegalStateException.class, Stm::becomeInevitable);
+        assertThrows(IllegalStateException.class, () -> Stm.afterCommit(() -> { }));
+        assertThrows(IllegalStateException.class, () -> Stm.afterRollback(() -> { }));
+        assertThrows(NullPointerException.class, () -> Stm.atomic((Runnable) null));
+    }
+
+    @Test
+    void inTransactionTellsWhetherABlockIsRunning() {
+        assertFalse(Stm.inTransaction());
+        assertTrue(Stm.atomic(Stm::inTransaction));
+        assertFalse(Stm.inTransaction());
+    }
+
+    @Test
+    void atomicReturnsTheBlocksResult() {
+        Ref<String> r = Ref.of("v");
+        assertEquals("v!", Stm.atomic(() -> r.get() + "!"));
+    }
+
+    @Test
+    void aHookMayRunItsOwnTransaction() {
+        Ref<Integer> a = Ref.of(0);
+        Stm.atomic(() -> {
+            a.set(1);
+            Stm.afterCommit(() -> Stm.atomic(() -> {
+                a.set(a.get() + 1);
+                Stm.afterCommit(() -> a.set(a.get() * 10));
+            }));
+        });
+        assertEquals(20, a.get());
+    }
+}

@@ -1,0 +1,24 @@
+package io.jstm.examples;
+
+import io.jstm.examples.bank.BankDemo;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code stm-examples.jar}: {@code java -jar stm-examples/target/stm-examples.jar <example> [args]}.
+ */
+public final class Examples {
+    private Examples() {}
+
+    public static void main(String[] args) throws Exception {
+        String which = args.length == 0 ? "bank" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (which) {
+            case "bank" -> BankDemo.main(rest);
+            default -> {
+                System.err.println("unknown example '" + which + "'; available: bank");
+                System.exit(2);
+            }
+        }
+    }
+}
