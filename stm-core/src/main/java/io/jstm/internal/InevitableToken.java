@@ -33,7 +33,7 @@ final class InevitableToken {
         }
     }
 
-    static boolean isHeldByCurrentThread() {
-        return TOKEN.isHeldByCurrentThread();
+    static boolean isLocked() {
+        return TOKEN.isLocked();
     }
 }
