@@ -6,6 +6,7 @@ import io.jstm.internal.LongCell;
 import io.jstm.internal.Transaction;
 
 import java.util.Objects;
+import java.util.function.LongUnaryOperator;
 
 /**
  * An unboxed {@code long} ref, for counters and indices: no boxing on reads or
@@ -70,6 +71,25 @@ public sealed class LongRef extends LongCell permits LongRef.Named {
     /** Adds one and returns the new value, atomically. */
     public final long incrementAndGet() {
         return getAndAdd(1) + 1;
+    }
+
+    /**
+     * A commutative update: inside a transaction, {@code f} is applied to the
+     * latest committed value at commit time, so transactions that only commute this
+     * ref never conflict with each other; a later read in the same transaction
+     * applies the pending functions and becomes an ordinary read. Outside a
+     * transaction: an atomic update. {@code f} may run more than once and must be pure.
+     *
+     * @see Ref#commute
+     */
+    public final void commute(LongUnaryOperator f) {
+        Objects.requireNonNull(f, "commute(f): f is null");
+        Transaction tx = Transaction.active();
+        if (tx != null) {
+            tx.commuteLong(this, f);
+        } else {
+            Stm.atomic(() -> set(f.applyAsLong(get())));
+        }
     }
 
     /** The name; never the value (reading it here could touch a transaction). */

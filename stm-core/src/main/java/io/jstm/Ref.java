@@ -106,6 +106,28 @@ public final class Ref<T> extends ObjectCell {
         });
     }
 
+    /**
+     * A commutative update. Inside a transaction, {@code f} is applied to the ref's
+     * latest committed value when the transaction commits, so transactions that only
+     * commute the same ref never conflict with each other (a hot counter scales).
+     * If the transaction reads the ref afterwards, the pending functions are
+     * applied first and the access becomes an ordinary read (and can conflict). On
+     * a ref the transaction already wrote, {@code f} is applied to that value at once.
+     * Outside a transaction: an atomic update.
+     *
+     * <p>{@code f} may run more than once (and at commit time, on the committing
+     * thread), so it must be pure: no side effects, no transactional reads.
+     */
+    public void commute(UnaryOperator<T> f) {
+        Objects.requireNonNull(f, "commute(f): f is null");
+        Transaction tx = Transaction.active();
+        if (tx != null) {
+            tx.commuteObject(this, f);
+        } else {
+            updateAndGet(f);
+        }
+    }
+
     /** The name; never the value (reading it here could touch a transaction). */
     @Override
     public String toString() {

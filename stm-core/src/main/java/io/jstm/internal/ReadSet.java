@@ -56,10 +56,17 @@ final class ReadSet {
     }
 
     void clear() {
-        if (cells.length > SHRINK_ABOVE) {
+        int n = size;
+        if (n == 0) {
+            return;
+        }
+        Cell[] cs = cells;
+        if (cs.length > SHRINK_ABOVE) {
             cells = new Cell[INITIAL];
         } else {
-            Arrays.fill(cells, 0, size, null);
+            for (int i = 0; i < n; i++) {
+                cs[i] = null;
+            }
         }
         size = 0;
     }

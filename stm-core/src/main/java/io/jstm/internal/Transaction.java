@@ -6,7 +6,9 @@ import io.jstm.RetryTimeoutException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The per-thread transaction descriptor and the attempt loop.
@@ -276,7 +278,8 @@ public final class Transaction {
             snapshot = GlobalClock.now();
         } else {
             // Publish a lower bound first, then read the snapshot (see SnapshotRegistry).
-            int s = SnapshotRegistry.claim(preferredSlot, GlobalClock.now());
+            // The previous snapshot is a lower bound of the next one: no extra clock read.
+            int s = SnapshotRegistry.claim(preferredSlot, snapshot);
             slot = s;
             if (s >= 0) {
                 preferredSlot = s;
@@ -317,9 +320,14 @@ public final class Transaction {
         if (writes.size != 0) {
             int i = writes.find(c);
             if (i >= 0) {
-                return writes.objectAt(i);
+                return writes.commutes == 0 || !writes.isCommute(i) ? writes.objectAt(i) : resolveObject(c, i);
             }
         }
+        return readObjectFromMemory(c);
+    }
+
+    /** A read that bypasses the write set. */
+    private Object readObjectFromMemory(ObjectCell c) {
         if (!inevitable) {
             long w1 = c.wordAcquire();
             Object v = c.valueAcquire();
@@ -370,9 +378,14 @@ public final class Transaction {
         if (writes.size != 0) {
             int i = writes.find(c);
             if (i >= 0) {
-                return writes.longAt(i);
+                return writes.commutes == 0 || !writes.isCommute(i) ? writes.longAt(i) : resolveLong(c, i);
             }
         }
+        return readLongFromMemory(c);
+    }
+
+    /** A read that bypasses the write set. */
+    private long readLongFromMemory(LongCell c) {
         if (!inevitable) {
             long w1 = c.wordAcquire();
             long v = c.valueAcquire();
@@ -469,6 +482,79 @@ public final class Transaction {
             beforeWrite(c);
         }
         writes.putLong(c, v);
+    }
+
+    /**
+     * {@code Ref.commute}: defers {@code f} to commit time, applied to the latest
+     * committed value, so commuting transactions do not conflict with each other.
+     * On a cell this transaction already wrote, {@code f} is applied at once to the
+     * buffered value; an inevitable transaction applies it as a read and a write.
+     */
+    @SuppressWarnings("unchecked")
+    public void commuteObject(ObjectCell c, UnaryOperator<?> f) {
+        if (inevitable) {
+            writeObject(c, ((UnaryOperator<Object>) f).apply(readObject(c)));
+            return;
+        }
+        if (writes.size == 0) {
+            beforeWrite(c);
+        }
+        if (!writes.addCommute(c, f)) {
+            writes.putObject(c, ((UnaryOperator<Object>) f).apply(readObject(c)));
+        }
+    }
+
+    /** {@code LongRef.commute}; see {@link #commuteObject}. */
+    public void commuteLong(LongCell c, LongUnaryOperator f) {
+        if (inevitable) {
+            writeLong(c, f.applyAsLong(readLong(c)));
+            return;
+        }
+        if (writes.size == 0) {
+            beforeWrite(c);
+        }
+        if (!writes.addCommute(c, f)) {
+            writes.putLong(c, f.applyAsLong(readLong(c)));
+        }
+    }
+
+    /** A read of a cell with pending commutes: read it for real, apply them, and make the entry a plain write. */
+    @SuppressWarnings("unchecked")
+    private Object resolveObject(ObjectCell c, int i) {
+        Object v = readObjectFromMemory(c);
+        for (int k = 0, n = writes.pendingCount(i); k < n; k++) {
+            v = ((UnaryOperator<Object>) writes.pendingAt(i, k)).apply(v);
+        }
+        writes.resolveObject(i, v);
+        return v;
+    }
+
+    private long resolveLong(LongCell c, int i) {
+        long v = readLongFromMemory(c);
+        for (int k = 0, n = writes.pendingCount(i); k < n; k++) {
+            v = ((LongUnaryOperator) writes.pendingAt(i, k)).applyAsLong(v);
+        }
+        writes.resolveLong(i, v);
+        return v;
+    }
+
+    /** Applies the pending commutes of entry {@code i} to the committed value; caller holds the cell's lock. */
+    @SuppressWarnings("unchecked")
+    private void applyCommutes(int i) {
+        Cell c = writes.cells[i];
+        if (c instanceof LongCell) {
+            long v = ((LongCell) c).valueAcquire();
+            for (int k = 0, n = writes.pendingCount(i); k < n; k++) {
+                v = ((LongUnaryOperator) writes.pendingAt(i, k)).applyAsLong(v);
+            }
+            writes.setCommittedLong(i, v);
+        } else {
+            Object v = ((ObjectCell) c).valueAcquire();
+            for (int k = 0, n = writes.pendingCount(i); k < n; k++) {
+                v = ((UnaryOperator<Object>) writes.pendingAt(i, k)).apply(v);
+            }
+            writes.setCommittedObject(i, v);
+        }
     }
 
     private void beforeWrite(Cell c) {
@@ -586,13 +672,27 @@ public final class Transaction {
             return true;
         }
         Cell[] cells = writes.cells;
-        for (int i = 0; i < n; i++) {
-            AbortReason r = lockForCommit(cells[i]);
-            if (r != null) {
-                unlock(cells, i);
-                markAborted(r, cells[i]);
-                return false;
+        boolean commutes = writes.commutes != 0;
+        for (int round = 0; ; round++) {
+            int i = 0;
+            AbortReason r = null;
+            for (; i < n; i++) {
+                r = lockForCommit(cells[i]);
+                if (r != null) {
+                    break;
+                }
             }
+            if (r == null) {
+                break;
+            }
+            unlock(cells, i);
+            if (r == AbortReason.WRITE_WRITE && commutes && writes.isCommute(i)) {
+                // A commute depends on no value read: wait for the holder instead of aborting.
+                ContentionManager.backoff(Math.min(round, 4), nextRandom());
+                continue;
+            }
+            markAborted(r, cells[i]);
+            return false;
         }
         long t = GlobalClock.tick();
         if (t != snapshot + 1) {
@@ -601,6 +701,18 @@ public final class Transaction {
                 unlock(cells, n);
                 markAborted(AbortReason.READ_INVALIDATED, invalid);
                 return false;
+            }
+        }
+        if (commutes) {
+            try {
+                for (int i = 0; i < n; i++) {
+                    if (writes.isCommute(i)) {
+                        applyCommutes(i);
+                    }
+                }
+            } catch (Throwable e) {
+                unlock(cells, n); // a commute function failed: nothing was written
+                throw e;
             }
         }
         writeBack(cells, n, t);
@@ -654,6 +766,14 @@ public final class Transaction {
         for (int i = 0; i < n; i++) {
             Cell c = cells[i];
             c.setWordVolatile(c.wordOpaque() | LockWord.LOCKED); // we hold the mark: nobody else writes the word
+        }
+        if (writes.commutes != 0) {
+            // Commutes registered before the transaction became inevitable.
+            for (int i = 0; i < n; i++) {
+                if (writes.isCommute(i)) {
+                    applyCommutes(i);
+                }
+            }
         }
         writeBack(cells, n, GlobalClock.tick()); // unlocking also clears the marks of written cells
     }

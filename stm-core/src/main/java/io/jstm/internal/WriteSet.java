@@ -31,6 +31,16 @@ final class WriteSet {
     private long[] longs = new long[INITIAL];
     int size;
 
+    /**
+     * Entry kinds, allocated on the first commute: {@link #WRITE} (the value is in
+     * objects/longs), or {@link #COMMUTE} (objects[i] holds the pending functions,
+     * one function or an {@code Object[]} of them, oldest first, applied to the
+     * latest committed value at commit time). Null means every entry is a WRITE.
+     */
+    private byte[] kinds;
+    int commutes;
+    static final byte WRITE = 0, COMMUTE = 1;
+
     /** Open-addressing index: slot holds entry index + 1, 0 = empty. Null while size <= LINEAR_LIMIT. */
     private int[] index;
 
@@ -39,6 +49,7 @@ final class WriteSet {
     private int[] undoAt = new int[0];
     private Object[] undoObjects = new Object[0];
     private long[] undoLongs = new long[0];
+    private byte[] undoKinds = new byte[0];
     private int undoSize;
 
     int find(Cell c) {
@@ -83,8 +94,8 @@ final class WriteSet {
         int i = find(c);
         if (i < 0) {
             i = append(c);
-        } else if (i < undoFloor) {
-            logUndo(i);
+        } else {
+            prepareOverwrite(i);
         }
         objects[i] = v;
     }
@@ -93,9 +104,112 @@ final class WriteSet {
         int i = find(c);
         if (i < 0) {
             i = append(c);
-        } else if (i < undoFloor) {
+        } else {
+            prepareOverwrite(i);
+        }
+        longs[i] = v;
+    }
+
+    /** Before entry {@code i} is overwritten: log it for partial rollback and make it a plain write. */
+    private void prepareOverwrite(int i) {
+        if (i < undoFloor) {
             logUndo(i);
         }
+        if (kinds != null && kinds[i] == COMMUTE) {
+            kinds[i] = WRITE;
+            commutes--;
+        }
+    }
+
+    boolean isCommute(int i) {
+        return kinds != null && kinds[i] == COMMUTE;
+    }
+
+    /**
+     * Adds {@code f} to the commutes pending on {@code c}, for a cell this
+     * transaction has neither read nor written; returns false (doing nothing) if it
+     * has written it, in which case the caller applies {@code f} to the buffered value.
+     */
+    boolean addCommute(Cell c, Object f) {
+        int i = find(c);
+        if (i >= 0) {
+            if (!isCommute(i)) {
+                return false;
+            }
+            if (i < undoFloor) {
+                logUndo(i);
+            }
+            Object pending = objects[i];
+            Object[] chain;
+            if (pending instanceof Object[] && ((Object[]) pending).length > 0
+                    && ((Object[]) pending)[0] == CHAIN_TAG) {
+                Object[] old = (Object[]) pending;
+                chain = java.util.Arrays.copyOf(old, old.length + 1);
+            } else {
+                chain = new Object[] {CHAIN_TAG, pending, null};
+            }
+            chain[chain.length - 1] = f;
+            objects[i] = chain;
+            return true;
+        }
+        i = append(c);
+        if (kinds == null) {
+            kinds = new byte[cells.length];
+        }
+        kinds[i] = COMMUTE;
+        commutes++;
+        objects[i] = f;
+        return true;
+    }
+
+    /** Marks a chain of several pending functions (a user's own Object[] value is never mistaken for one). */
+    private static final Object CHAIN_TAG = new Object();
+
+    /** How many functions are pending on commute entry {@code i}. */
+    int pendingCount(int i) {
+        Object pending = objects[i];
+        if (pending instanceof Object[] && ((Object[]) pending).length > 0 && ((Object[]) pending)[0] == CHAIN_TAG) {
+            return ((Object[]) pending).length - 1;
+        }
+        return 1;
+    }
+
+    /** The {@code k}-th (oldest first) function pending on commute entry {@code i}. */
+    Object pendingAt(int i, int k) {
+        Object pending = objects[i];
+        if (pending instanceof Object[] && ((Object[]) pending).length > 0 && ((Object[]) pending)[0] == CHAIN_TAG) {
+            return ((Object[]) pending)[k + 1];
+        }
+        return pending;
+    }
+
+    /** Replaces commute entry {@code i} by a plain write of {@code v} (after the pending functions were applied). */
+    void resolveObject(int i, Object v) {
+        if (i < undoFloor) {
+            logUndo(i);
+        }
+        kinds[i] = WRITE;
+        commutes--;
+        objects[i] = v;
+    }
+
+    /** Like {@link #resolveObject} for a long cell. */
+    void resolveLong(int i, long v) {
+        if (i < undoFloor) {
+            logUndo(i);
+        }
+        kinds[i] = WRITE;
+        commutes--;
+        objects[i] = null;
+        longs[i] = v;
+    }
+
+    /** Stores the value computed at commit for commute entry {@code i}; the entry stays a commute. */
+    void setCommittedObject(int i, Object v) {
+        objects[i] = v;
+    }
+
+    void setCommittedLong(int i, long v) {
         longs[i] = v;
     }
 
@@ -122,6 +236,9 @@ final class WriteSet {
         cells = Arrays.copyOf(cells, cap);
         objects = Arrays.copyOf(objects, cap);
         longs = Arrays.copyOf(longs, cap);
+        if (kinds != null) {
+            kinds = Arrays.copyOf(kinds, cap);
+        }
     }
 
     private static int hash(Cell c) {
@@ -159,10 +276,12 @@ final class WriteSet {
             undoAt = Arrays.copyOf(undoAt, cap);
             undoObjects = Arrays.copyOf(undoObjects, cap);
             undoLongs = Arrays.copyOf(undoLongs, cap);
+            undoKinds = Arrays.copyOf(undoKinds, cap);
         }
         undoAt[u] = i;
         undoObjects[u] = objects[i];
         undoLongs[u] = longs[i];
+        undoKinds[u] = kinds == null ? WRITE : kinds[i];
         undoSize = u + 1;
     }
 
@@ -184,9 +303,21 @@ final class WriteSet {
             int i = undoAt[u];
             objects[i] = undoObjects[u];
             longs[i] = undoLongs[u];
+            if (kinds != null && kinds[i] != undoKinds[u]) {
+                commutes += undoKinds[u] == COMMUTE ? 1 : -1;
+                kinds[i] = undoKinds[u];
+            }
             undoObjects[u] = null;
         }
         undoSize = undoMark;
+        if (kinds != null) {
+            for (int i = entries; i < size; i++) {
+                if (kinds[i] == COMMUTE) {
+                    commutes--;
+                }
+                kinds[i] = WRITE;
+            }
+        }
         Arrays.fill(cells, entries, size, null);
         Arrays.fill(objects, entries, size, null);
         size = entries;
@@ -206,17 +337,34 @@ final class WriteSet {
 
     void clear() {
         int n = size;
+        if (n == 0 && undoSize == 0) {
+            index = null;
+            undoFloor = 0;
+            return;
+        }
         if (cells.length > SHRINK_ABOVE) {
             cells = new Cell[INITIAL];
             objects = new Object[INITIAL];
             longs = new long[INITIAL];
+            kinds = null;
+            commutes = 0;
         } else {
-            Arrays.fill(cells, 0, n, null);
-            Arrays.fill(objects, 0, n, null);
+            Cell[] cs = cells;
+            Object[] os = objects;
+            for (int i = 0; i < n; i++) {
+                cs[i] = null;
+                os[i] = null;
+            }
         }
         size = 0;
         index = null;
         undoFloor = 0;
+        if (commutes != 0 && kinds != null) {
+            for (int i = 0; i < n; i++) {
+                kinds[i] = WRITE;
+            }
+            commutes = 0;
+        }
         if (undoSize > 0) {
             Arrays.fill(undoObjects, 0, undoSize, null);
             undoSize = 0;
