@@ -3,5 +3,7 @@
  * Exports only the API; the engine in {@code io.jstm.internal} stays private.
  */
 module io.jstm {
+    requires jdk.jfr;
+
     exports io.jstm;
 }

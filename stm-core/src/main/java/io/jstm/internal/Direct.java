@@ -40,6 +40,7 @@ public final class Direct {
     /** Atomically replaces the value; returns the old one. */
     public static Object getAndSetObject(ObjectCell c, Object v) {
         lock(c);
+        traceWrite(c);
         Object old = c.valueAcquire();
         long t = GlobalClock.tick();
         boolean wake = RetryWaiters.anyWaiting();
@@ -51,6 +52,7 @@ public final class Direct {
     /** Atomically replaces the value; returns the old one. */
     public static long getAndSetLong(LongCell c, long v) {
         lock(c);
+        traceWrite(c);
         long old = c.valueAcquire();
         long t = GlobalClock.tick();
         boolean wake = RetryWaiters.anyWaiting();
@@ -62,12 +64,21 @@ public final class Direct {
     /** Atomically adds {@code delta}; returns the old value. */
     public static long getAndAddLong(LongCell c, long delta) {
         lock(c);
+        traceWrite(c);
         long old = c.valueAcquire();
         long t = GlobalClock.tick();
         boolean wake = RetryWaiters.anyWaiting();
         c.install(old + delta, t, SnapshotRegistry.oldest());
         afterInstall(c, wake);
         return old;
+    }
+
+    /** Tracing: an outside write is a winner too; remember where it came from. Called while holding the lock. */
+    private static void traceWrite(Cell c) {
+        if (ConflictTracer.enabled()) {
+            ConflictTracer.recordWriter(c, Thread.currentThread().getName() + " (outside a transaction)",
+                    ConflictTracer.capture());
+        }
     }
 
     private static void afterInstall(Cell c, boolean wake) {

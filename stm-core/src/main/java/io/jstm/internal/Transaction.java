@@ -134,6 +134,14 @@ public final class Transaction {
     private Cell staleCell;
     /** True while this attempt holds the inevitable token. */
     private boolean inevitable;
+    /** Conflict tracing was on when this attempt began: record access sites. */
+    private boolean tracing;
+    /** {@code inevitable || tracing}: the one flag the fast access paths test. */
+    private boolean slow;
+    /** Tracing: where this attempt first touched each cell. Null until used. */
+    private java.util.IdentityHashMap<Cell, List<StackTraceElement>> sites;
+    /** The profiler group of the last abort, to charge an estimated wasted time to later. */
+    private ConflictProfiler.Group lastGroup;
     /** True once this attempt was told to abort; it can no longer commit. */
     private boolean doomed;
     /** The next attempt must run inevitable (becomeInevitable found stale reads). */
@@ -158,18 +166,18 @@ public final class Transaction {
     private int attempt;
     /** {@link System#nanoTime()} at the start of this attempt, or 0 when the attempt is not timed. */
     private long attemptStart;
+    /** {@link CoarseClock#now()} at the start of this attempt (always taken: one volatile read). */
+    private long coarseStart;
     /**
      * How many more top-level transactions to time. {@code nanoTime} costs about
      * as much as a small transaction, so a thread times its transactions only
-     * while it has recently aborted, plus one in {@link #SAMPLE_EVERY} (for the
-     * longest-transaction figure). The wasted time of an untimed attempt that
-     * aborts is estimated by the duration of the next attempt of the same block.
+     * while it has recently aborted. An untimed attempt that aborts after more
+     * than a {@link CoarseClock} tick is measured against its coarse start;
+     * a shorter one is charged the duration of the next attempt of the same block.
      */
     private int timedBudget;
-    private int sampleCounter;
     /** An untimed attempt aborted; its wasted time is taken from the next attempt's duration. */
     private boolean wasteEstimatePending;
-    private static final int SAMPLE_EVERY = 64;
     private static final int TIME_AFTER_ABORT = 64;
     private long retryDeadline = Long.MAX_VALUE;
     private AbortInfo lastAbort;
@@ -266,12 +274,10 @@ public final class Transaction {
         restartInevitable = false;
         abortReason = null;
         abortCell = null;
-        if (attempt > 1 || timedBudget > 0 || ++sampleCounter == SAMPLE_EVERY) {
-            sampleCounter = 0;
-            attemptStart = System.nanoTime();
-        } else {
-            attemptStart = 0;
-        }
+        coarseStart = CoarseClock.now();
+        attemptStart = attempt > 1 || timedBudget > 0 ? System.nanoTime() : 0;
+        tracing = ConflictTracer.enabled();
+        slow = tracing || asInevitable;
         if (asInevitable) {
             InevitableToken.acquire();
             inevitable = true;
@@ -328,7 +334,7 @@ public final class Transaction {
 
     /** A read that bypasses the write set. */
     private Object readObjectFromMemory(ObjectCell c) {
-        if (!inevitable) {
+        if (!slow) {
             long w1 = c.wordAcquire();
             Object v = c.valueAcquire();
             long w2 = c.wordOpaque();
@@ -342,6 +348,9 @@ public final class Transaction {
     }
 
     private Object readObjectSlow(ObjectCell c) {
+        if (tracing) {
+            recordSite(c);
+        }
         if (inevitable) {
             markInevitable(c);
             return c.valueAcquire();
@@ -386,7 +395,7 @@ public final class Transaction {
 
     /** A read that bypasses the write set. */
     private long readLongFromMemory(LongCell c) {
-        if (!inevitable) {
+        if (!slow) {
             long w1 = c.wordAcquire();
             long v = c.valueAcquire();
             long w2 = c.wordOpaque();
@@ -400,6 +409,9 @@ public final class Transaction {
     }
 
     private long readLongSlow(LongCell c) {
+        if (tracing) {
+            recordSite(c);
+        }
         if (inevitable) {
             markInevitable(c);
             return c.valueAcquire();
@@ -470,7 +482,7 @@ public final class Transaction {
 
     /** Transactional write of an object cell. */
     public void writeObject(ObjectCell c, Object v) {
-        if (writes.size == 0 || inevitable) {
+        if (writes.size == 0 || slow) {
             beforeWrite(c);
         }
         writes.putObject(c, v);
@@ -478,7 +490,7 @@ public final class Transaction {
 
     /** Transactional write of a long cell. */
     public void writeLong(LongCell c, long v) {
-        if (writes.size == 0 || inevitable) {
+        if (writes.size == 0 || slow) {
             beforeWrite(c);
         }
         writes.putLong(c, v);
@@ -496,7 +508,7 @@ public final class Transaction {
             writeObject(c, ((UnaryOperator<Object>) f).apply(readObject(c)));
             return;
         }
-        if (writes.size == 0) {
+        if (writes.size == 0 || slow) {
             beforeWrite(c);
         }
         if (!writes.addCommute(c, f)) {
@@ -510,7 +522,7 @@ public final class Transaction {
             writeLong(c, f.applyAsLong(readLong(c)));
             return;
         }
-        if (writes.size == 0) {
+        if (writes.size == 0 || slow) {
             beforeWrite(c);
         }
         if (!writes.addCommute(c, f)) {
@@ -558,8 +570,14 @@ public final class Transaction {
     }
 
     private void beforeWrite(Cell c) {
+        if (tracing) {
+            recordSite(c);
+        }
         if (inevitable) {
             markInevitable(c);
+            return;
+        }
+        if (writes.size != 0) {
             return;
         }
         if (stale) {
@@ -582,6 +600,7 @@ public final class Transaction {
         }
         InevitableToken.acquire();
         inevitable = true;
+        slow = true;
         if (slot >= 0) {
             SnapshotRegistry.release(slot);
             slot = -1;
@@ -636,6 +655,9 @@ public final class Transaction {
             }
             if (c.casWord(w, w | LockWord.INEVITABLE)) {
                 reads.add(c);
+                if (tracing) {
+                    ConflictTracer.recordWriter(c, Thread.currentThread().getName() + " (inevitable)", siteOf(c));
+                }
                 return;
             }
         }
@@ -703,6 +725,9 @@ public final class Transaction {
                 return false;
             }
         }
+        if (tracing) {
+            recordWriters(cells, n);
+        }
         if (commutes) {
             try {
                 for (int i = 0; i < n; i++) {
@@ -717,6 +742,28 @@ public final class Transaction {
         }
         writeBack(cells, n, t);
         return true;
+    }
+
+    private void recordWriters(Cell[] cells, int n) {
+        String me = Thread.currentThread().getName();
+        for (int i = 0; i < n; i++) {
+            ConflictTracer.recordWriter(cells[i], me, siteOf(cells[i]));
+        }
+    }
+
+    /** Tracing: remembers where this attempt first touched {@code c}. */
+    private void recordSite(Cell c) {
+        if (sites == null) {
+            sites = new java.util.IdentityHashMap<>();
+        }
+        if (!sites.containsKey(c)) {
+            sites.put(c, ConflictTracer.capture());
+        }
+    }
+
+    private List<StackTraceElement> siteOf(Cell c) {
+        List<StackTraceElement> site = sites == null ? null : sites.get(c);
+        return site == null ? List.of() : site;
     }
 
     private void writeBack(Cell[] cells, int n, long t) {
@@ -780,15 +827,20 @@ public final class Transaction {
 
     private Object finishCommit(Object result) {
         stats.add(Statistics.COMMITS, 1);
+        JfrEvents.commit(attempt, reads.size, writes.size, inevitable);
         if (attemptStart != 0) {
             long d = System.nanoTime() - attemptStart;
             stats.recordDuration(d);
             settleWasteEstimate(d);
+        } else if (CoarseClock.spansTicks(coarseStart)) {
+            stats.recordDuration(System.nanoTime() - coarseStart);
         }
         if (inevitable) {
             stats.add(Statistics.INEVITABLE, 1);
+            JfrEvents.inevitable(attempt > 1);
             clearMarks();
             inevitable = false;
+            slow = tracing;
             InevitableToken.release();
         }
         endAttempt();
@@ -872,6 +924,7 @@ public final class Transaction {
         if (inevitable) {
             clearMarks();
             inevitable = false;
+            slow = tracing;
             InevitableToken.release();
         }
         if (slot >= 0) {
@@ -887,6 +940,8 @@ public final class Transaction {
         if (attemptStart != 0) {
             wasted = now - attemptStart;
             settleWasteEstimate(wasted);
+        } else if (CoarseClock.spansTicks(coarseStart)) {
+            wasted = now - coarseStart;
         } else {
             wasted = -1;
             wasteEstimatePending = true;
@@ -902,8 +957,23 @@ public final class Transaction {
             stats.add(Statistics.WASTED, wasted);
         }
         Cell c = abortCell;
-        lastAbort = new AbortInfo(reason, c == null ? null : c.name(), attempt, Math.max(wasted, 0),
-                Thread.currentThread().getName(), null, List.of(), List.of());
+        String refName = c == null ? null : c.name();
+        List<StackTraceElement> access = List.of();
+        List<StackTraceElement> other = List.of();
+        String otherThread = null;
+        if (tracing && c != null) {
+            access = siteOf(c);
+            ConflictTracer.Writer w = ConflictTracer.lastWriter(c);
+            if (w != null) {
+                otherThread = w.thread();
+                other = w.site();
+            }
+        }
+        lastAbort = new AbortInfo(reason, refName, attempt, Math.max(wasted, 0),
+                Thread.currentThread().getName(), otherThread, access, other);
+        lastGroup = reason.isConflict()
+                ? ConflictProfiler.record(refName, reason, wasted, access, other, otherThread) : null;
+        JfrEvents.abort(reason.name(), refName, attempt, Math.max(wasted, 0));
     }
 
     /** Charges an earlier untimed aborted attempt with {@code d}, the duration of the attempt that re-ran it. */
@@ -911,6 +981,9 @@ public final class Transaction {
         if (wasteEstimatePending) {
             wasteEstimatePending = false;
             stats.add(Statistics.WASTED, d);
+            if (lastGroup != null) {
+                lastGroup.wasted.add(d);
+            }
             AbortInfo a = lastAbort;
             if (a != null && a.attempt() == attempt - 1) {
                 lastAbort = new AbortInfo(a.reason(), a.refName(), a.attempt(), d, a.threadName(),
@@ -929,6 +1002,9 @@ public final class Transaction {
 
     private void resetAttempt() {
         depth = 0;
+        if (sites != null) {
+            sites.clear();
+        }
         reads.clear();
         writes.clear();
         cpDepth = 0;

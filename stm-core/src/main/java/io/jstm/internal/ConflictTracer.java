@@ -1,0 +1,95 @@
+package io.jstm.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+/**
+ * Conflict tracing: where transactions touch refs and where winners wrote them.
+ *
+ * <h2>Overview</h2>
+ * Off by default; switched by {@code Stm.setConflictTracing} or
+ * {@code -Djstm.conflictTracing=true}. A transaction reads the switch once when
+ * an attempt begins; while it is on, the attempt takes the slow access paths,
+ * which record the call site of its first access to each ref. A committer
+ * (and an outside write, and the inevitable transaction when it marks a ref)
+ * records itself as the ref's last writer, with the site of its first access
+ * to that ref. An abort then pairs "where we touched it" with "where the
+ * winner wrote it". Off, the cost is one flag read per attempt.
+ *
+ * <p>Sites are captured with a {@link StackWalker} and trimmed of jstm's own
+ * frames, so the first frame is the user's code. Last-writer records live in a
+ * weak map keyed by ref identity, guarded by a lock (not {@code synchronized}:
+ * virtual threads must not pin); tracing is a debugging mode and pays for it.
+ */
+public final class ConflictTracer {
+    private ConflictTracer() {}
+
+    /** The switch. Volatile: a change is seen by the next attempt that begins. */
+    private static volatile boolean enabled = Boolean.getBoolean("jstm.conflictTracing");
+
+    private static final int MAX_FRAMES = 16;
+    private static final StackWalker WALKER = StackWalker.getInstance();
+
+    /** Who last wrote a ref, and where. */
+    public record Writer(String thread, List<StackTraceElement> site) {}
+
+    private static final Map<Cell, Writer> LAST_WRITER = new WeakHashMap<>();
+    private static final ReentrantLock LOCK = new ReentrantLock();
+
+    public static boolean enabled() {
+        return enabled;
+    }
+
+    public static void setEnabled(boolean on) {
+        enabled = on;
+    }
+
+    /** The caller's stack, without jstm's own frames, at most {@value #MAX_FRAMES} frames. */
+    public static List<StackTraceElement> capture() {
+        return WALKER.walk(frames -> frames
+                .filter(f -> !isJstmFrame(f.getClassName()))
+                .limit(MAX_FRAMES)
+                .map(StackWalker.StackFrame::toStackTraceElement)
+                .collect(Collectors.toCollection(ArrayList::new)));
+    }
+
+    /** jstm's own classes: the engine, the API classes, collections and dispatch (not examples or tests). */
+    static boolean isJstmFrame(String className) {
+        if (!className.startsWith("io.jstm.")) {
+            return false;
+        }
+        if (className.startsWith("io.jstm.internal.") || className.startsWith("io.jstm.collections.")
+                || className.startsWith("io.jstm.dispatch.")) {
+            return true;
+        }
+        String simple = className.substring("io.jstm.".length());
+        int cut = simple.indexOf('$');
+        if (cut >= 0) {
+            simple = simple.substring(0, cut);
+        }
+        return simple.equals("Stm") || simple.equals("Ref") || simple.equals("LongRef");
+    }
+
+    static void recordWriter(Cell c, String thread, List<StackTraceElement> site) {
+        Writer w = new Writer(thread, site == null ? List.of() : site);
+        LOCK.lock();
+        try {
+            LAST_WRITER.put(c, w);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    static Writer lastWriter(Cell c) {
+        LOCK.lock();
+        try {
+            return LAST_WRITER.get(c);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+}
