@@ -1,6 +1,7 @@
 package io.jstm.examples;
 
 import io.jstm.examples.bank.BankDemo;
+import io.jstm.examples.hotspot.HotSpotDemo;
 
 import java.util.Arrays;
 
@@ -15,8 +16,9 @@ public final class Examples {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (which) {
             case "bank" -> BankDemo.main(rest);
+            case "hotspot" -> HotSpotDemo.main(rest);
             default -> {
-                System.err.println("unknown example '" + which + "'; available: bank");
+                System.err.println("unknown example '" + which + "'; available: bank, hotspot");
                 System.exit(2);
             }
         }
