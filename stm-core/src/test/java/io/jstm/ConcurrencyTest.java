@@ -236,6 +236,49 @@ class ConcurrencyTest {
     }
 
     @Test
+    void readOnlyAuditsMixedIntoTransferThreadsNeverReRun() throws Exception {
+        // The bank benchmark's mix: each thread does transfers and, one time in ten, sums 64 accounts.
+        int n = 1024;
+        LongRef[] acct = new LongRef[n];
+        for (int i = 0; i < n; i++) {
+            acct[i] = LongRef.of(100);
+        }
+        AtomicLong audits = new AtomicLong(), auditAttempts = new AtomicLong(), bad = new AtomicLong();
+        new Workers().start(2, w -> {
+            SplittableRandom rnd = new SplittableRandom(w + 99);
+            for (int i = 0; i < 40_000; i++) {
+                if (i % 10 == 0) {
+                    int base = rnd.nextInt(n - 64);
+                    audits.incrementAndGet();
+                    long sum = Stm.atomic(() -> {
+                        auditAttempts.incrementAndGet();
+                        long s = 0;
+                        for (int k = 0; k < 64; k++) {
+                            s += acct[base + k].get();
+                        }
+                        return s;
+                    });
+                    if (sum < 0) {
+                        bad.incrementAndGet();
+                    }
+                } else {
+                    int p = rnd.nextInt(n), q = rnd.nextInt(n);
+                    Stm.atomic(() -> {
+                        acct[p].set(acct[p].get() - 1);
+                        acct[q].set(acct[q].get() + 1);
+                    });
+                }
+            }
+        }).join(LIMIT);
+        assertEquals(audits.get(), auditAttempts.get(), "a read-only audit was re-run");
+        long total = 0;
+        for (LongRef a : acct) {
+            total += a.get();
+        }
+        assertEquals(100L * n, total);
+    }
+
+    @Test
     void aLongReadOnlyScanCompletesBesideBusyWriters() throws Exception {
         int n = 2_000;
         LongRef[] refs = new LongRef[n];

@@ -147,6 +147,23 @@ public final class Transaction {
     /** The next attempt must run inevitable (becomeInevitable found stale reads). */
     private boolean restartInevitable;
 
+    /**
+     * Per call site (the block's class: one per lambda expression), whether its
+     * last transaction wrote. A block predicted to write does not register its
+     * snapshot: a writer reads only current versions, so registering would only
+     * cost a CAS and make other committers keep history. A block that is new, or
+     * predicted read-only, registers, so read-only blocks never abort because of
+     * writers. A wrong guess costs at most an abort on a real conflict; the re-run
+     * registers. Direct-mapped, owner-thread only.
+     */
+    private final Object[] siteKeys = new Object[SITES];
+    private final boolean[] siteWrites = new boolean[SITES];
+    private static final int SITES = 32;
+    /** The current block's prediction slot. */
+    private int site;
+    /** The previous attempt of this block had written when it ended. */
+    private boolean lastAttemptWrote;
+
     private final ReadSet reads = new ReadSet();
     private final WriteSet writes = new WriteSet();
 
@@ -220,6 +237,11 @@ public final class Transaction {
             timedBudget--;
         }
         wasteEstimatePending = false;
+        Class<?> key = block.getClass();
+        int idx = System.identityHashCode(key) & (SITES - 1);
+        site = idx;
+        lastAttemptWrote = siteKeys[idx] == key && siteWrites[idx];
+        siteKeys[idx] = key;
         for (attempt = 1; ; attempt++) {
             begin(escalate);
             Object result = null;
@@ -281,6 +303,9 @@ public final class Transaction {
         if (asInevitable) {
             InevitableToken.acquire();
             inevitable = true;
+            snapshot = GlobalClock.now();
+        } else if (lastAttemptWrote) {
+            slot = -1; // predicted writer: see siteKeys
             snapshot = GlobalClock.now();
         } else {
             // Publish a lower bound first, then read the snapshot (see SnapshotRegistry).
@@ -827,6 +852,7 @@ public final class Transaction {
 
     private Object finishCommit(Object result) {
         stats.add(Statistics.COMMITS, 1);
+        siteWrites[site] = writes.size != 0;
         JfrEvents.commit(attempt, reads.size, writes.size, inevitable);
         if (attemptStart != 0) {
             long d = System.nanoTime() - attemptStart;
@@ -921,6 +947,7 @@ public final class Transaction {
     }
 
     private void releaseResources() {
+        lastAttemptWrote = writes.size != 0 && !stale;
         if (inevitable) {
             clearMarks();
             inevitable = false;
