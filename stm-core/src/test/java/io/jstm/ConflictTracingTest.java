@@ -119,13 +119,17 @@ class ConflictTracingTest {
         inev.start();
         marked.await();
         AtomicReference<AbortInfo> info = new AtomicReference<>();
+        Stm.resetStatistics();
         Workers loser = new Workers().start(1, w -> {
-            Stm.atomic(() -> {
-                r.set(r.get() + 10);
-                release.countDown(); // after the first attempt, let the inevitable one finish
-            });
+            Stm.atomic(() -> r.set(r.get() + 10));
             info.set(Stm.lastAbortInfo().orElse(null));
         });
+        // Let the inevitable transaction finish only once the loser has lost to it.
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (Stm.statistics().lostToInevitableAborts() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        release.countDown();
         loser.join(LIMIT);
         inev.join();
         assertEquals(11, r.get());

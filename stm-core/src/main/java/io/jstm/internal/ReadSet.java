@@ -55,19 +55,35 @@ final class ReadSet {
         size = newSize;
     }
 
+    /**
+     * Forgets the reads (nulling the used prefix, so the descriptor keeps no
+     * garbage alive). A large array is kept while transactions keep needing it
+     * (big read sets, such as Lee routing's, would otherwise regrow it every
+     * time) and dropped after {@link #IDLE_LIMIT} transactions that used less
+     * than a quarter of it.
+     */
     void clear() {
         int n = size;
-        if (n == 0) {
-            return;
-        }
         Cell[] cs = cells;
         if (cs.length > SHRINK_ABOVE) {
-            cells = new Cell[INITIAL];
-        } else {
-            for (int i = 0; i < n; i++) {
-                cs[i] = null;
+            if (n < cs.length >>> 2) {
+                if (++idle > IDLE_LIMIT) {
+                    cells = new Cell[INITIAL];
+                    idle = 0;
+                    size = 0;
+                    return;
+                }
+            } else {
+                idle = 0;
             }
+        }
+        for (int i = 0; i < n; i++) {
+            cs[i] = null;
         }
         size = 0;
     }
+
+    private static final int IDLE_LIMIT = 16;
+    /** Consecutive transactions that used little of a large array. */
+    private int idle;
 }

@@ -305,8 +305,10 @@ public final class Transaction {
             inevitable = true;
             snapshot = GlobalClock.now();
         } else if (lastAttemptWrote) {
-            slot = -1; // predicted writer: see siteKeys
-            snapshot = GlobalClock.now();
+            // Predicted writer: see siteKeys. It also keeps its last snapshot instead of
+            // reading the clock (a line every committer writes): any snapshot no newer
+            // than the clock is sound, and a read of something newer extends it.
+            slot = -1;
         } else {
             // Publish a lower bound first, then read the snapshot (see SnapshotRegistry).
             // The previous snapshot is a lower bound of the next one: no extra clock read.
@@ -792,6 +794,8 @@ public final class Transaction {
     }
 
     private void writeBack(Cell[] cells, int n, long t) {
+        // This thread's next snapshot may start here: every commit up to t has taken its version.
+        snapshot = t;
         // Read after our lock CASes: see RetryWaiters (no lost wake-up).
         boolean wake = RetryWaiters.anyWaiting();
         // Read after the tick: see SnapshotRegistry (no needed version dropped).
