@@ -11,8 +11,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #ESCALATE_AFTER} consecutive conflict aborts the next attempt runs
  * inevitable from its start. An inevitable attempt never aborts and takes
  * precedence over every other committer, so every transaction finishes (no
- * starvation, no livelock); the token is fair enough for that because waiters
- * for it queue in order.
+ * starvation, no livelock): the token is a fair lock, so waiters for it are
+ * served in arrival order. Losing to the inevitable transaction counts as a
+ * conflict too, so a transaction that keeps meeting inevitable ones escalates
+ * and takes its turn in that queue.
  */
 final class ContentionManager {
     /** Conflict aborts after which an attempt runs inevitable ({@code -Djstm.escalateAfter}, default 8). */

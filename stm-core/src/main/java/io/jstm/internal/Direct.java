@@ -39,41 +39,59 @@ public final class Direct {
 
     /** Atomically replaces the value; returns the old one. */
     public static Object getAndSetObject(ObjectCell c, Object v) {
-        lock(c);
         traceWrite(c);
+        lock(c);
         Object old = c.valueAcquire();
         long t = GlobalClock.tick();
         boolean wake = RetryWaiters.anyWaiting();
-        c.install(v, t, SnapshotRegistry.oldest());
-        afterInstall(c, wake);
+        Throwable deferred = null;
+        try {
+            c.install(v, t, SnapshotRegistry.oldest());
+        } catch (Throwable e) { // out of memory keeping history: write without it, then report
+            c.install(v, t, Long.MAX_VALUE);
+            deferred = e;
+        }
+        afterInstall(c, wake, deferred);
         return old;
     }
 
     /** Atomically replaces the value; returns the old one. */
     public static long getAndSetLong(LongCell c, long v) {
-        lock(c);
         traceWrite(c);
+        lock(c);
         long old = c.valueAcquire();
         long t = GlobalClock.tick();
         boolean wake = RetryWaiters.anyWaiting();
-        c.install(v, t, SnapshotRegistry.oldest());
-        afterInstall(c, wake);
+        Throwable deferred = null;
+        try {
+            c.install(v, t, SnapshotRegistry.oldest());
+        } catch (Throwable e) { // out of memory keeping history: write without it, then report
+            c.install(v, t, Long.MAX_VALUE);
+            deferred = e;
+        }
+        afterInstall(c, wake, deferred);
         return old;
     }
 
     /** Atomically adds {@code delta}; returns the old value. */
     public static long getAndAddLong(LongCell c, long delta) {
-        lock(c);
         traceWrite(c);
+        lock(c);
         long old = c.valueAcquire();
         long t = GlobalClock.tick();
         boolean wake = RetryWaiters.anyWaiting();
-        c.install(old + delta, t, SnapshotRegistry.oldest());
-        afterInstall(c, wake);
+        Throwable deferred = null;
+        try {
+            c.install(old + delta, t, SnapshotRegistry.oldest());
+        } catch (Throwable e) { // out of memory keeping history: write without it, then report
+            c.install(old + delta, t, Long.MAX_VALUE);
+            deferred = e;
+        }
+        afterInstall(c, wake, deferred);
         return old;
     }
 
-    /** Tracing: an outside write is a winner too; remember where it came from. Called while holding the lock. */
+    /** Tracing: an outside write is a winner too; remember where it came from (before locking: it allocates). */
     private static void traceWrite(Cell c) {
         if (ConflictTracer.enabled()) {
             ConflictTracer.recordWriter(c, Thread.currentThread().getName() + " (outside a transaction)",
@@ -81,9 +99,13 @@ public final class Direct {
         }
     }
 
-    private static void afterInstall(Cell c, boolean wake) {
+    /** After the value is published: wake retry waiters, then report an error met while installing. */
+    private static void afterInstall(Cell c, boolean wake, Throwable deferred) {
         if (wake) {
             RetryWaiters.wake(new Cell[] {c}, 1);
+        }
+        if (deferred != null) {
+            throw Transaction.sneaky(deferred);
         }
     }
 

@@ -87,17 +87,18 @@ final class RetryWaiters {
     }
 
     /**
-     * Waits until a commit may have changed a cell in {@code reads}.
+     * Waits until a commit may have changed one of {@code cells} (what the
+     * rolled-back attempt read at {@code snapshot}).
      *
+     * @param stale    the attempt read old versions: something already changed, do not wait
      * @param deadline {@link System#nanoTime()} deadline, or {@code Long.MAX_VALUE} for none
      * @return false if the deadline passed first
      * @throws TransactionInterruptedException if interrupted while waiting (interrupt flag stays set)
      */
-    static boolean await(ReadSet reads, long snapshot, boolean stale, long deadline) {
+    static boolean await(Cell[] cells, long snapshot, boolean stale, long deadline) {
         Waiter w = new Waiter();
-        Cell[] cs = reads.cells;
-        for (int i = 0, n = reads.size; i < n; i++) {
-            int h = hash(cs[i]);
+        for (Cell c : cells) {
+            int h = hash(c);
             addToFilter(w.filter, h);
             w.stripes |= 1L << stripeOf(h);
         }
@@ -113,7 +114,7 @@ final class RetryWaiters {
                 }
             }
             VarHandle.fullFence();
-            if (stale || reads.firstInvalid(snapshot, null) != null) {
+            if (stale || anyChanged(cells, snapshot)) {
                 return true;
             }
             while (!w.woken) {
@@ -145,6 +146,17 @@ final class RetryWaiters {
             }
             WAITING.getAndAdd(-1);
         }
+    }
+
+    /** True if a cell was written after {@code snapshot} or is being written now. */
+    private static boolean anyChanged(Cell[] cells, long snapshot) {
+        for (Cell c : cells) {
+            long w = c.wordAcquire();
+            if (LockWord.isLocked(w) || LockWord.version(w) > snapshot) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Wakes the waiters that may have read one of {@code cells[0..n)}; called after unlocking. */

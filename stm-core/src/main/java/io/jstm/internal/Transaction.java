@@ -159,8 +159,13 @@ public final class Transaction {
     private final Object[] siteKeys = new Object[SITES];
     private final boolean[] siteWrites = new boolean[SITES];
     private static final int SITES = 32;
-    /** The current block's prediction slot. */
+    /** The current block's prediction slot and key. */
     private int site;
+    private Object siteKey;
+    /** An error (OutOfMemoryError, StackOverflowError) met after the commit was decided; thrown once it completed. */
+    private Throwable deferredError;
+    /** True while commute functions run at commit time: they may not touch refs. */
+    private boolean committing;
     /** The previous attempt of this block had written when it ended. */
     private boolean lastAttemptWrote;
 
@@ -240,17 +245,20 @@ public final class Transaction {
         Class<?> key = block.getClass();
         int idx = System.identityHashCode(key) & (SITES - 1);
         site = idx;
+        siteKey = key;
         lastAttemptWrote = siteKeys[idx] == key && siteWrites[idx];
-        siteKeys[idx] = key;
         for (attempt = 1; ; attempt++) {
-            begin(escalate);
             Object result = null;
             boolean committed = false;
             try {
+                begin(escalate);
                 result = invoke(block);
                 committed = commit();
             } catch (TransactionAbort signal) {
-                // reason recorded by abort(); handled below
+                if (!doomed) {
+                    // A signal the block kept and rethrew later: this attempt is not known to be valid.
+                    markAborted(AbortReason.READ_INVALIDATED, null);
+                }
             } catch (Throwable t) {
                 if (!doomed) {
                     Cell invalid = inevitable ? null : firstInvalidNow();
@@ -264,32 +272,35 @@ public final class Transaction {
                 return finishCommit(result);
             }
             AbortReason reason = abortReason;
+            boolean restart = restartInevitable;
             if (reason == AbortReason.EXPLICIT_RETRY) {
                 stats.add(Statistics.RETRIES, 1);
                 waitForChange();
                 conflicts = 0;
                 escalate = inevitableRequested;
-            } else {
-                rollbackAttempt();
-                if (restartInevitable) {
-                    escalate = true;
-                } else if (reason == AbortReason.LOST_TO_INEVITABLE) {
-                    InevitableToken.awaitRelease();
-                } else {
-                    conflicts++;
-                    if (ContentionManager.shouldEscalate(conflicts)) {
-                        escalate = true;
-                        stats.add(Statistics.ESCALATIONS, 1);
-                    } else {
-                        ContentionManager.backoff(conflicts, nextRandom());
-                    }
-                }
+                continue;
+            }
+            rollbackAttempt();
+            if (restart) {
+                escalate = true;
+                continue;
+            }
+            conflicts++;
+            if (reason == AbortReason.LOST_TO_INEVITABLE) {
+                InevitableToken.awaitRelease();
+            }
+            if (ContentionManager.shouldEscalate(conflicts)) {
+                escalate = true;
+                stats.add(Statistics.ESCALATIONS, 1);
+            } else if (reason != AbortReason.LOST_TO_INEVITABLE) {
+                ContentionManager.backoff(conflicts, nextRandom());
             }
         }
     }
 
     private void begin(boolean asInevitable) {
         depth = 1;
+        slot = -1;
         doomed = false;
         stale = false;
         staleCell = null;
@@ -331,19 +342,29 @@ public final class Transaction {
             closeCheckpoint();
             throw signal;
         } catch (Throwable t) {
-            if (doomed) {
-                closeCheckpoint();
-                throw TransactionAbort.INSTANCE;
-            }
-            Cell invalid = inevitable ? null : firstInvalidNow();
-            if (invalid != null) {
-                closeCheckpoint();
-                throw abort(AbortReason.READ_INVALIDATED, invalid);
-            }
-            rollbackToCheckpoint();
-            closeCheckpoint();
-            throw sneaky(t);
+            throw undoCheckpointAndRethrow(t);
         }
+    }
+
+    /**
+     * A part of the transaction (a nested block, an orElse branch) threw: if the
+     * attempt is already doomed or its reads are stale, abort the whole attempt
+     * (the exception came from an attempt that cannot commit); otherwise undo the
+     * part's writes and hooks and let the exception continue to the enclosing code.
+     */
+    private RuntimeException undoCheckpointAndRethrow(Throwable t) {
+        if (doomed) {
+            closeCheckpoint();
+            throw TransactionAbort.INSTANCE;
+        }
+        Cell invalid = inevitable ? null : firstInvalidNow();
+        if (invalid != null) {
+            closeCheckpoint();
+            throw abort(AbortReason.READ_INVALIDATED, invalid);
+        }
+        rollbackToCheckpoint();
+        closeCheckpoint();
+        throw sneaky(t);
     }
 
     // ------------------------------------------------------------------ reads
@@ -375,6 +396,7 @@ public final class Transaction {
     }
 
     private Object readObjectSlow(ObjectCell c) {
+        checkNotCommitting();
         if (tracing) {
             recordSite(c);
         }
@@ -436,6 +458,7 @@ public final class Transaction {
     }
 
     private long readLongSlow(LongCell c) {
+        checkNotCommitting();
         if (tracing) {
             recordSite(c);
         }
@@ -577,7 +600,34 @@ public final class Transaction {
         return v;
     }
 
-    /** Applies the pending commutes of entry {@code i} to the committed value; caller holds the cell's lock. */
+    /**
+     * Applies every pending commute to the committed values (the caller holds the
+     * cells' locks or marks, so the values are stable). While they run, any access
+     * to a ref throws: a commute function must be pure, and one that read a cell
+     * this commit has locked would wait for itself forever.
+     */
+    private void applyAllCommutes(int n) {
+        committing = true;
+        slow = true;
+        try {
+            for (int i = 0; i < n; i++) {
+                if (writes.isCommute(i)) {
+                    applyCommutes(i);
+                }
+            }
+        } finally {
+            committing = false;
+            slow = tracing || inevitable;
+        }
+    }
+
+    private void checkNotCommitting() {
+        if (committing) {
+            throw new IllegalStateException("a commute function touched a ref; commute functions run at commit "
+                    + "time and must be pure functions of their argument: read the other refs before commute(...)");
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private void applyCommutes(int i) {
         Cell c = writes.cells[i];
@@ -597,6 +647,7 @@ public final class Transaction {
     }
 
     private void beforeWrite(Cell c) {
+        checkNotCommitting();
         if (tracing) {
             recordSite(c);
         }
@@ -625,13 +676,15 @@ public final class Transaction {
         if (inevitable) {
             return;
         }
-        InevitableToken.acquire();
-        inevitable = true;
-        slow = true;
+        checkNotCommitting();
         if (slot >= 0) {
+            // Its reads are validated against the snapshot once it holds the token: no history needed.
             SnapshotRegistry.release(slot);
             slot = -1;
         }
+        InevitableToken.acquire();
+        inevitable = true;
+        slow = true;
         if (stale) {
             restart(staleCell);
         }
@@ -722,50 +775,47 @@ public final class Transaction {
         }
         Cell[] cells = writes.cells;
         boolean commutes = writes.commutes != 0;
-        for (int round = 0; ; round++) {
-            int i = 0;
-            AbortReason r = null;
-            for (; i < n; i++) {
-                r = lockForCommit(cells[i]);
-                if (r != null) {
-                    break;
+        int locked = 0;
+        long t;
+        try {
+            for (int round = 0; locked < n; round++) {
+                AbortReason r = lockForCommit(cells[locked]);
+                if (r == null) {
+                    locked++;
+                    continue;
                 }
-            }
-            if (r == null) {
-                break;
-            }
-            unlock(cells, i);
-            if (r == AbortReason.WRITE_WRITE && commutes && writes.isCommute(i)) {
-                // A commute depends on no value read: wait for the holder instead of aborting.
-                ContentionManager.backoff(Math.min(round, 4), nextRandom());
-                continue;
-            }
-            markAborted(r, cells[i]);
-            return false;
-        }
-        long t = GlobalClock.tick();
-        if (t != snapshot + 1) {
-            Cell invalid = reads.firstInvalid(snapshot, writes);
-            if (invalid != null) {
-                unlock(cells, n);
-                markAborted(AbortReason.READ_INVALIDATED, invalid);
+                int failed = locked;
+                unlock(cells, locked);
+                locked = 0;
+                if (r == AbortReason.WRITE_WRITE && commutes && writes.isCommute(failed)) {
+                    // A commute depends on no value read: wait for the holder instead of aborting,
+                    // holding no lock meanwhile (so no deadlock); the randomized, growing backoff
+                    // (parking from the sixth round) breaks any symmetry between two such committers.
+                    ContentionManager.backoff(Math.min(round, 6), nextRandom());
+                    continue;
+                }
+                markAborted(r, cells[failed]);
                 return false;
             }
-        }
-        if (tracing) {
-            recordWriters(cells, n);
-        }
-        if (commutes) {
-            try {
-                for (int i = 0; i < n; i++) {
-                    if (writes.isCommute(i)) {
-                        applyCommutes(i);
-                    }
+            t = GlobalClock.tick();
+            if (t != snapshot + 1) {
+                Cell invalid = reads.firstInvalid(snapshot, writes);
+                if (invalid != null) {
+                    unlock(cells, locked);
+                    locked = 0;
+                    markAborted(AbortReason.READ_INVALIDATED, invalid);
+                    return false;
                 }
-            } catch (Throwable e) {
-                unlock(cells, n); // a commute function failed: nothing was written
-                throw e;
             }
+            if (tracing) {
+                recordWriters(cells, n);
+            }
+            if (commutes) {
+                applyAllCommutes(n);
+            }
+        } catch (Throwable e) {
+            unlock(cells, locked); // nothing was written: the attempt fails with e
+            throw e;
         }
         writeBack(cells, n, t);
         return true;
@@ -793,6 +843,13 @@ public final class Transaction {
         return site == null ? List.of() : site;
     }
 
+    /**
+     * Publishes the commit: history, values, unlock, wake-ups. The commit is
+     * decided when this starts, so it must complete: if keeping history fails
+     * (out of memory), the remaining cells are written without history (readers
+     * that needed it abort instead of reading a wrong value) and the error is
+     * thrown once the commit is finished.
+     */
     private void writeBack(Cell[] cells, int n, long t) {
         // This thread's next snapshot may start here: every commit up to t has taken its version.
         snapshot = t;
@@ -800,11 +857,25 @@ public final class Transaction {
         boolean wake = RetryWaiters.anyWaiting();
         // Read after the tick: see SnapshotRegistry (no needed version dropped).
         long oldest = SnapshotRegistry.oldest();
-        for (int i = 0; i < n; i++) {
-            cells[i].writeBack(writes, i, t, oldest);
+        int i = 0;
+        try {
+            for (; i < n; i++) {
+                cells[i].writeBack(writes, i, t, oldest);
+            }
+        } catch (Throwable e) {
+            for (; i < n; i++) {
+                cells[i].writeBack(writes, i, t, Long.MAX_VALUE); // no history: nothing to allocate
+            }
+            deferredError = e;
         }
         if (wake) {
-            RetryWaiters.wake(cells, n);
+            try {
+                RetryWaiters.wake(cells, n);
+            } catch (Throwable e) {
+                if (deferredError == null) {
+                    deferredError = e;
+                }
+            }
         }
     }
 
@@ -839,25 +910,36 @@ public final class Transaction {
 
     private void commitInevitable(int n) {
         Cell[] cells = writes.cells;
+        if (writes.commutes != 0) {
+            // Commutes made before the transaction became inevitable. The cells are
+            // marked, so their values cannot change: no lock needed, nothing to undo if one throws.
+            applyAllCommutes(n);
+        }
+        if (tracing) {
+            recordWriters(cells, n);
+        }
         for (int i = 0; i < n; i++) {
             Cell c = cells[i];
             c.setWordVolatile(c.wordOpaque() | LockWord.LOCKED); // we hold the mark: nobody else writes the word
-        }
-        if (writes.commutes != 0) {
-            // Commutes registered before the transaction became inevitable.
-            for (int i = 0; i < n; i++) {
-                if (writes.isCommute(i)) {
-                    applyCommutes(i);
-                }
-            }
         }
         writeBack(cells, n, GlobalClock.tick()); // unlocking also clears the marks of written cells
     }
 
     private Object finishCommit(Object result) {
+        boolean wasInevitable = inevitable;
+        int readCount = reads.size, writeCount = writes.size;
+        if (wasInevitable) {
+            clearMarks();
+            inevitable = false;
+            slow = tracing;
+            InevitableToken.release();
+        }
+        siteKeys[site] = siteKey;
+        siteWrites[site] = writeCount != 0;
+        endAttempt();
+        // Bookkeeping after every resource is released: nothing here may leave a transaction half-ended.
         stats.add(Statistics.COMMITS, 1);
-        siteWrites[site] = writes.size != 0;
-        JfrEvents.commit(attempt, reads.size, writes.size, inevitable);
+        JfrEvents.commit(attempt, readCount, writeCount, wasInevitable);
         if (attemptStart != 0) {
             long d = System.nanoTime() - attemptStart;
             stats.recordDuration(d);
@@ -865,16 +947,23 @@ public final class Transaction {
         } else if (CoarseClock.spansTicks(coarseStart)) {
             stats.recordDuration(System.nanoTime() - coarseStart);
         }
-        if (inevitable) {
+        if (wasInevitable) {
             stats.add(Statistics.INEVITABLE, 1);
             JfrEvents.inevitable(attempt > 1);
-            clearMarks();
-            inevitable = false;
-            slow = tracing;
-            InevitableToken.release();
         }
-        endAttempt();
-        runAfterCommit();
+        Throwable deferred = deferredError;
+        deferredError = null;
+        try {
+            runAfterCommit();
+        } catch (Throwable hookFailure) {
+            if (deferred != null) {
+                hookFailure.addSuppressed(deferred);
+            }
+            throw hookFailure;
+        }
+        if (deferred != null) {
+            throw sneaky(deferred);
+        }
         return result;
     }
 
@@ -915,31 +1004,77 @@ public final class Transaction {
         return reads.firstInvalid(snapshot, null);
     }
 
-    /** Rolls back, records abort info, runs afterRollback hooks, waits for a change, resets. */
+    /**
+     * Rolls back, records the abort, runs afterRollback hooks (outside any
+     * transaction), then waits for a change to what the attempt read.
+     */
     private void waitForChange() {
         releaseResources();
-        recordAbort();
+        long snap = snapshot;
+        boolean wasStale = stale;
+        Cell[] waitOn;
         try {
-            runAfterRollback(null);
-            if (reads.size == 0 && retryDeadline == Long.MAX_VALUE) {
-                throw new IllegalStateException("Stm.retry() in a transaction that has read no refs would wait "
-                        + "forever; read the refs whose change should wake it before calling retry()");
-            }
-            boolean changed = RetryWaiters.await(reads, snapshot, stale, retryDeadline);
-            if (!changed) {
-                throw new RetryTimeoutException("the transaction kept calling Stm.retryFor(...) and nothing it read "
-                        + "changed before the timeout; it was rolled back");
-            }
+            recordAbort();
+            waitOn = java.util.Arrays.copyOf(reads.cells, reads.size); // hooks may run transactions of their own
         } finally {
             resetAttempt();
+        }
+        long deadline = retryDeadline;
+        runRollbackHooks();
+        if (waitOn.length == 0 && deadline == Long.MAX_VALUE) {
+            throw new IllegalStateException("Stm.retry() in a transaction that has read no refs would wait "
+                    + "forever; read the refs whose change should wake it before calling retry()");
+        }
+        if (!RetryWaiters.await(waitOn, snap, wasStale, deadline)) {
+            throw new RetryTimeoutException("the transaction kept calling Stm.retryFor(...) and nothing it read "
+                    + "changed before the timeout; it was rolled back");
         }
     }
 
     private void rollbackAttempt() {
         releaseResources();
-        recordAbort();
-        resetAttempt();
-        runAfterRollback(null);
+        try {
+            recordAbort();
+        } finally {
+            resetAttempt();
+        }
+        runRollbackHooks();
+    }
+
+    /**
+     * Runs afterRollback hooks between two attempts. A hook may run transactions
+     * of its own on this descriptor, so the attempt loop's state is saved and
+     * restored around it.
+     */
+    private void runRollbackHooks() {
+        if (afterRollback == null || afterRollback.isEmpty()) {
+            if (afterCommit != null) {
+                afterCommit.clear();
+            }
+            return;
+        }
+        int savedAttempt = attempt;
+        long savedDeadline = retryDeadline;
+        boolean savedRestart = restartInevitable;
+        int savedSite = site;
+        Object savedKey = siteKey;
+        boolean savedWrote = lastAttemptWrote;
+        boolean savedPending = wasteEstimatePending;
+        ConflictProfiler.Group savedGroup = lastGroup;
+        AbortReason savedReason = abortReason;
+        try {
+            runAfterRollback(null);
+        } finally {
+            attempt = savedAttempt;
+            retryDeadline = savedDeadline;
+            restartInevitable = savedRestart;
+            site = savedSite;
+            siteKey = savedKey;
+            lastAttemptWrote = savedWrote;
+            wasteEstimatePending = savedPending;
+            lastGroup = savedGroup;
+            abortReason = savedReason;
+        }
     }
 
     /** Rolls back after a user exception; returns it (with hook failures suppressed into it). */
@@ -966,7 +1101,7 @@ public final class Transaction {
 
     private void recordAbort() {
         long now = System.nanoTime();
-        AbortReason reason = abortReason;
+        AbortReason reason = abortReason == null ? AbortReason.READ_INVALIDATED : abortReason;
         long wasted;
         if (attemptStart != 0) {
             wasted = now - attemptStart;
@@ -1170,8 +1305,7 @@ public final class Transaction {
             doomed = false;
             abortReason = null;
         } catch (Throwable t) {
-            closeCheckpoint();
-            throw sneaky(t);
+            throw undoCheckpointAndRethrow(t);
         }
         return second.get();
     }
