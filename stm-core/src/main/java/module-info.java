@@ -6,4 +6,5 @@ module io.jstm {
     requires jdk.jfr;
 
     exports io.jstm;
+    exports io.jstm.dispatch;
 }

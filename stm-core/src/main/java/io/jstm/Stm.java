@@ -128,6 +128,16 @@ public final class Stm {
         require("Stm.becomeInevitable()").becomeInevitable();
     }
 
+    /**
+     * True while the calling thread runs a transaction that is inevitable (it
+     * called {@link #becomeInevitable()}, was started with {@link #atomicInevitable},
+     * or was escalated after losing too many conflicts). False outside a transaction.
+     */
+    public static boolean isInevitable() {
+        Transaction tx = Transaction.active();
+        return tx != null && tx.isInevitable();
+    }
+
     /** True while the calling thread runs a transaction. */
     public static boolean inTransaction() {
         return Transaction.active() != null;
@@ -148,7 +158,10 @@ public final class Stm {
 
     /**
      * Runs {@code action} once, on this thread, after the current attempt rolls
-     * back (each aborted attempt runs the actions it registered).
+     * back (each aborted attempt runs the actions it registered). An action
+     * registered inside a nested block that throws, or inside an {@link #orElse}
+     * branch that retries, runs when that part is undone (still inside the
+     * enclosing transaction).
      *
      * @throws IllegalStateException outside a transaction
      */

@@ -147,6 +147,30 @@ class AtomicBlockTest {
     }
 
     @Test
+    void afterRollbackHooksOfAnUndoneNestedBlockOrOrElseBranchRunOnce() {
+        List<String> log = new ArrayList<>();
+        LongRef gate = LongRef.of(0);
+        Stm.atomic(() -> {
+            try {
+                Stm.atomic(() -> {
+                    Stm.afterRollback(() -> log.add("nested undone"));
+                    throw new Boom("inner");
+                });
+            } catch (Boom ignored) {
+                // handled
+            }
+            Stm.orElse(() -> {
+                Stm.afterRollback(() -> log.add("branch undone"));
+                if (gate.get() == 0) {
+                    Stm.retry();
+                }
+                return 0;
+            }, () -> 1);
+        });
+        assertEquals(List.of("nested undone", "branch undone"), log);
+    }
+
+    @Test
     void afterCommitFailureIsRethrownButTheCommitStands() {
         Ref<Integer> a = Ref.of(0);
         List<String> log = new ArrayList<>();

@@ -79,6 +79,8 @@ public final class Transaction {
     private final long ownerId;
 
     private final Statistics stats;
+    /** The owning thread, weakly: lets a dead thread's table slot be reused. */
+    private final java.lang.ref.WeakReference<Thread> owner = new java.lang.ref.WeakReference<>(Thread.currentThread());
 
     private Transaction(long ownerId) {
         this.ownerId = ownerId;
@@ -100,9 +102,20 @@ public final class Transaction {
         if (tx == null) {
             tx = new Transaction(id);
             LOCAL.set(tx);
-            BY_THREAD[(int) id & (TABLE_SIZE - 1)] = tx;
+            int i = (int) id & (TABLE_SIZE - 1);
+            Transaction occupant = BY_THREAD[i];
+            // Take the slot only from a dead thread: a stream of short-lived (e.g. virtual)
+            // threads must not push long-lived ones off the fast path.
+            if (occupant == null || occupant.ownerIsDead()) {
+                BY_THREAD[i] = tx;
+            }
         }
         return tx;
+    }
+
+    private boolean ownerIsDead() {
+        Thread t = owner.get();
+        return t == null || !t.isAlive();
     }
 
     /** This thread's running transaction, or null outside one. Creates nothing. */
@@ -362,8 +375,11 @@ public final class Transaction {
             closeCheckpoint();
             throw abort(AbortReason.READ_INVALIDATED, invalid);
         }
-        rollbackToCheckpoint();
+        Throwable hookFailure = rollbackToCheckpoint();
         closeCheckpoint();
+        if (hookFailure != null) {
+            t.addSuppressed(hookFailure);
+        }
         throw sneaky(t);
     }
 
@@ -1263,12 +1279,24 @@ public final class Transaction {
         depth++;
     }
 
-    /** Discards the writes and hooks of the innermost open checkpoint. */
-    private void rollbackToCheckpoint() {
+    /**
+     * Discards the writes of the innermost open checkpoint and its afterCommit
+     * hooks, and runs (then discards) the afterRollback hooks it registered: that
+     * part of the transaction has rolled back. They run on this thread, still
+     * inside the enclosing transaction. The first failure of a hook is returned
+     * (later ones suppressed into it), after every hook has run.
+     */
+    private Throwable rollbackToCheckpoint() {
         int d = cpDepth - 1;
         writes.rollbackTo((int) cpSaved[d], cpUndo[d]);
         truncate(afterCommit, cpCommitHooks[d]);
-        truncate(afterRollback, cpRollbackHooks[d]);
+        int from = cpRollbackHooks[d];
+        if (afterRollback == null || afterRollback.size() <= from) {
+            return null;
+        }
+        Runnable[] hooks = afterRollback.subList(from, afterRollback.size()).toArray(new Runnable[0]);
+        truncate(afterRollback, from);
+        return runAll(hooks, null);
     }
 
     private void closeCheckpoint() {
@@ -1300,10 +1328,13 @@ public final class Transaction {
                 closeCheckpoint();
                 throw signal;
             }
-            rollbackToCheckpoint();
+            Throwable hookFailure = rollbackToCheckpoint();
             closeCheckpoint();
             doomed = false;
             abortReason = null;
+            if (hookFailure != null) {
+                throw sneaky(hookFailure);
+            }
         } catch (Throwable t) {
             throw undoCheckpointAndRethrow(t);
         }
