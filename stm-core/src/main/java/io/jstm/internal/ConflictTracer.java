@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Collectors;
 
 /**
  * Conflict tracing: where transactions touch refs and where winners wrote them.
@@ -20,8 +19,8 @@ import java.util.stream.Collectors;
  * to that ref. An abort then pairs "where we touched it" with "where the
  * winner wrote it". Off, the cost is one flag read per attempt.
  *
- * <p>Sites are captured with a {@link StackWalker} and trimmed of jstm's own
- * frames, so the first frame is the user's code. Last-writer records live in a
+ * <p>Sites are captured as a native stack ({@link Site}) and, when a report
+ * needs them, trimmed of jstm's own frames, so the first frame is the user's code. Last-writer records live in a
  * weak map keyed by ref identity, guarded by a lock (not {@code synchronized}:
  * virtual threads must not pin); tracing is a debugging mode and pays for it.
  */
@@ -32,10 +31,44 @@ public final class ConflictTracer {
     private static volatile boolean enabled = Boolean.getBoolean("jstm.conflictTracing");
 
     private static final int MAX_FRAMES = 16;
-    private static final StackWalker WALKER = StackWalker.getInstance();
+
+    /**
+     * A captured call site. Capturing is cheap (the JVM records the stack in
+     * native form, {@link Throwable#fillInStackTrace()}); turning it into
+     * trimmed {@link StackTraceElement}s happens only when a report asks, once.
+     * A site may be read by other threads (as a winner's site): the frames
+     * list is immutable, so a racy first computation is harmless.
+     */
+    public static final class Site {
+        private final Throwable trace = new Throwable("jstm call site", null, false, true) { };
+        private List<StackTraceElement> frames;
+
+        /** The user's frames, jstm's own trimmed away, at most {@value #MAX_FRAMES}. */
+        public List<StackTraceElement> frames() {
+            List<StackTraceElement> f = frames;
+            if (f == null) {
+                f = trim(trace.getStackTrace());
+                frames = f;
+            }
+            return f;
+        }
+    }
+
+    private static List<StackTraceElement> trim(StackTraceElement[] stack) {
+        List<StackTraceElement> out = new ArrayList<>(MAX_FRAMES);
+        for (StackTraceElement e : stack) {
+            if (!isJstmFrame(e.getClassName())) {
+                out.add(e);
+                if (out.size() == MAX_FRAMES) {
+                    break;
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
 
     /** Who last wrote a ref, and where. */
-    public record Writer(String thread, List<StackTraceElement> site) {}
+    public record Writer(String thread, Site site) {}
 
     private static final Map<Cell, Writer> LAST_WRITER = new WeakHashMap<>();
     private static final ReentrantLock LOCK = new ReentrantLock();
@@ -48,13 +81,9 @@ public final class ConflictTracer {
         enabled = on;
     }
 
-    /** The caller's stack, without jstm's own frames, at most {@value #MAX_FRAMES} frames. */
-    public static List<StackTraceElement> capture() {
-        return WALKER.walk(frames -> frames
-                .filter(f -> !isJstmFrame(f.getClassName()))
-                .limit(MAX_FRAMES)
-                .map(StackWalker.StackFrame::toStackTraceElement)
-                .collect(Collectors.toCollection(ArrayList::new)));
+    /** The caller's call site (cheap: frames are materialized on demand). */
+    public static Site capture() {
+        return new Site();
     }
 
     /** jstm's own classes: the engine, the API classes, collections and dispatch (not examples or tests). */
@@ -74,8 +103,8 @@ public final class ConflictTracer {
         return simple.equals("Stm") || simple.equals("Ref") || simple.equals("LongRef");
     }
 
-    static void recordWriter(Cell c, String thread, List<StackTraceElement> site) {
-        Writer w = new Writer(thread, site == null ? List.of() : site);
+    static void recordWriter(Cell c, String thread, Site site) {
+        Writer w = new Writer(thread, site);
         LOCK.lock();
         try {
             LAST_WRITER.put(c, w);

@@ -152,7 +152,7 @@ public final class Transaction {
     /** {@code inevitable || tracing}: the one flag the fast access paths test. */
     private boolean slow;
     /** Tracing: where this attempt first touched each cell. Null until used. */
-    private java.util.IdentityHashMap<Cell, List<StackTraceElement>> sites;
+    private java.util.IdentityHashMap<Cell, ConflictTracer.Site> sites;
     /** The profiler group of the last abort, to charge an estimated wasted time to later. */
     private ConflictProfiler.Group lastGroup;
     /** True once this attempt was told to abort; it can no longer commit. */
@@ -854,9 +854,12 @@ public final class Transaction {
         }
     }
 
-    private List<StackTraceElement> siteOf(Cell c) {
-        List<StackTraceElement> site = sites == null ? null : sites.get(c);
-        return site == null ? List.of() : site;
+    private ConflictTracer.Site siteOf(Cell c) {
+        return sites == null ? null : sites.get(c);
+    }
+
+    private static List<StackTraceElement> framesOf(ConflictTracer.Site site) {
+        return site == null ? List.of() : site.frames();
     }
 
     /**
@@ -1144,11 +1147,11 @@ public final class Transaction {
         List<StackTraceElement> other = List.of();
         String otherThread = null;
         if (tracing && c != null) {
-            access = siteOf(c);
+            access = framesOf(siteOf(c));
             ConflictTracer.Writer w = ConflictTracer.lastWriter(c);
             if (w != null) {
                 otherThread = w.thread();
-                other = w.site();
+                other = framesOf(w.site());
             }
         }
         lastAbort = new AbortInfo(reason, refName, attempt, Math.max(wasted, 0),

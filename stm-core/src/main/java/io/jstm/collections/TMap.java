@@ -1,0 +1,591 @@
+package io.jstm.collections;
+
+import io.jstm.Ref;
+import io.jstm.Stm;
+
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * A transactional hash map.
+ *
+ * <pre>{@code
+ * TMap<String, Long> stock = new TMap<>();
+ * Stm.atomic(() -> {
+ *     stock.merge("apples", -1L, Long::sum);
+ *     stock.merge("pears", 1L, Long::sum);
+ * });
+ * }</pre>
+ *
+ * <p><b>Inside a transaction</b> ({@link Stm#atomic}) every operation, including
+ * iteration and the {@link #keySet()}, {@link #values()} and {@link #entrySet()}
+ * views, is part of it: it sees the transaction's snapshot plus its own writes,
+ * its changes become visible at commit, and a rollback undoes them.
+ * <b>Outside a transaction</b> each call is atomic on its own, bulk operations
+ * ({@link #putAll}, {@link #equals}, a view's {@code removeAll} ...) included.
+ * Compound operations ({@link #putIfAbsent}, {@link #compute}, {@link #merge}
+ * ...) are atomic as {@link ConcurrentMap} requires. Functions passed to them
+ * run inside the transaction and run again if it re-runs, so they should be
+ * free of side effects.
+ *
+ * <p><b>Iterators</b> are fail-safe: they never throw
+ * {@code ConcurrentModificationException}. Made inside a transaction, they walk
+ * the map lazily in it; made outside one, they iterate a consistent snapshot
+ * taken atomically when they were made. {@code Iterator.remove},
+ * {@code Map.Entry.setValue} and the views' removal methods write through to
+ * the map. An entry returned by an iterator holds the value it had when it was
+ * returned.
+ *
+ * <p><b>Scalability.</b> Operations on different keys do not conflict: keys live
+ * in a hash trie of refs (see the implementation notes in {@code HashTrie}), a
+ * key's value in a ref of its own, and the size in per-thread stripes updated
+ * with {@link io.jstm.LongRef#commute}. Changing the value of a present key
+ * conflicts only with transactions that touch the same key; adding or removing
+ * a key also conflicts with transactions that touch one of the few keys (at most
+ * eight) sharing its trie leaf. {@link #size()}, {@link #isEmpty()},
+ * {@link #containsValue}, iteration and {@link #clear()} read the whole map
+ * (or its size), so in a transaction that also writes they conflict with
+ * concurrent inserts and removes; read-only transactions never abort.
+ *
+ * <p><b>Nulls.</b> Like {@code ConcurrentHashMap}, a {@code TMap} does not
+ * allow null keys or values: {@code get} returning null must mean "absent".
+ * Passing null as a key or value, or as the key of a query, throws
+ * {@link NullPointerException}.
+ *
+ * @param <K> the type of keys
+ * @param <V> the type of values
+ */
+public final class TMap<K, V> implements ConcurrentMap<K, V> {
+    private static final String NULL_KEY = "TMap does not allow null keys (like ConcurrentHashMap)";
+    private static final String NULL_VALUE = "TMap does not allow null values (like ConcurrentHashMap): "
+            + "get returning null must mean the key is absent; use remove(key) to delete a mapping";
+
+    private final HashTrie trie = new HashTrie(true);
+
+    /** The views: stateless, so a race that makes two of one is harmless (plain fields). */
+    private Set<K> keySet;
+    private Collection<V> values;
+    private Set<Map.Entry<K, V>> entrySet;
+
+    /** An empty map. */
+    public TMap() {}
+
+    /** A map holding the mappings of {@code m}, copied in one transaction if {@code m} is transactional. */
+    public TMap(Map<? extends K, ? extends V> m) {
+        putAll(m);
+    }
+
+    private static int hashOf(Object key) {
+        return HashTrie.spread(Objects.requireNonNull(key, NULL_KEY).hashCode());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> V valueOf(HashTrie.Entry e) {
+        return (V) e.value.get();
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    /** The number of mappings (at most {@link Integer#MAX_VALUE}); reads every size stripe. */
+    @Override
+    public int size() {
+        return Atomically.call(() -> (int) Math.min(trie.size(), Integer.MAX_VALUE));
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return Atomically.call(() -> trie.size() == 0);
+    }
+
+    /** @throws NullPointerException if {@code key} is null */
+    @Override
+    public V get(Object key) {
+        int h = hashOf(key);
+        return Atomically.call(() -> {
+            HashTrie.Entry e = trie.find(key, h);
+            return e == null ? null : valueOf(e);
+        });
+    }
+
+    /** @throws NullPointerException if {@code key} is null */
+    @Override
+    public V getOrDefault(Object key, V defaultValue) {
+        V v = get(key);
+        return v != null ? v : defaultValue;
+    }
+
+    /** @throws NullPointerException if {@code key} is null */
+    @Override
+    public boolean containsKey(Object key) {
+        int h = hashOf(key);
+        return Atomically.call(() -> trie.find(key, h) != null);
+    }
+
+    /** Scans the whole map. @throws NullPointerException if {@code value} is null */
+    @Override
+    public boolean containsValue(Object value) {
+        Objects.requireNonNull(value, NULL_VALUE);
+        return Atomically.call(() -> {
+            HashTrie.Cursor c = trie.cursor();
+            for (HashTrie.Entry e; (e = c.next()) != null; ) {
+                if (value.equals(e.value.get())) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    // ---------------------------------------------------------------- updates
+
+    /** @throws NullPointerException if {@code key} or {@code value} is null */
+    @Override
+    public V put(K key, V value) {
+        int h = hashOf(key);
+        Objects.requireNonNull(value, NULL_VALUE);
+        return Atomically.call(() -> {
+            HashTrie.Entry e = trie.findOrInsert(key, h, value);
+            if (e == null) {
+                return null;
+            }
+            V old = valueOf(e);
+            e.value.set(value);
+            return old;
+        });
+    }
+
+    /** @throws NullPointerException if {@code key} or {@code value} is null */
+    @Override
+    public V putIfAbsent(K key, V value) {
+        int h = hashOf(key);
+        Objects.requireNonNull(value, NULL_VALUE);
+        return Atomically.call(() -> {
+            HashTrie.Entry e = trie.findOrInsert(key, h, value);
+            return e == null ? null : valueOf(e);
+        });
+    }
+
+    /** Copies every mapping of {@code m}, in one transaction: all or (if one is null) none. */
+    @Override
+    public void putAll(Map<? extends K, ? extends V> m) {
+        Atomically.bulk(() -> {
+            for (Map.Entry<? extends K, ? extends V> e : m.entrySet()) {
+                put(e.getKey(), e.getValue());
+            }
+            return null;
+        });
+    }
+
+    /** @throws NullPointerException if {@code key} is null */
+    @Override
+    public V remove(Object key) {
+        int h = hashOf(key);
+        return Atomically.call(() -> {
+            HashTrie.Entry e = trie.remove(key, h);
+            return e == null ? null : valueOf(e);
+        });
+    }
+
+    /** @throws NullPointerException if {@code key} is null */
+    @Override
+    public boolean remove(Object key, Object value) {
+        int h = hashOf(key);
+        if (value == null) {
+            return false;
+        }
+        return Atomically.call(() -> {
+            HashTrie.Entry e = trie.find(key, h);
+            if (e == null || !value.equals(e.value.get())) {
+                return false;
+            }
+            trie.remove(key, h);
+            return true;
+        });
+    }
+
+    /** @throws NullPointerException if {@code key} or {@code value} is null */
+    @Override
+    public V replace(K key, V value) {
+        int h = hashOf(key);
+        Objects.requireNonNull(value, NULL_VALUE);
+        return Atomically.call(() -> {
+            HashTrie.Entry e = trie.find(key, h);
+            if (e == null) {
+                return null;
+            }
+            V old = valueOf(e);
+            e.value.set(value);
+            return old;
+        });
+    }
+
+    /** @throws NullPointerException if an argument is null */
+    @Override
+    public boolean replace(K key, V oldValue, V newValue) {
+        int h = hashOf(key);
+        Objects.requireNonNull(oldValue, NULL_VALUE);
+        Objects.requireNonNull(newValue, NULL_VALUE);
+        return Atomically.call(() -> {
+            HashTrie.Entry e = trie.find(key, h);
+            if (e == null || !oldValue.equals(e.value.get())) {
+                return false;
+            }
+            e.value.set(newValue);
+            return true;
+        });
+    }
+
+    /**
+     * If {@code key} is absent, maps it to {@code f(key)} unless that is null;
+     * returns the current (existing or computed) value. {@code f} runs inside
+     * the transaction.
+     */
+    @Override
+    public V computeIfAbsent(K key, Function<? super K, ? extends V> f) {
+        int h = hashOf(key);
+        Objects.requireNonNull(f, "computeIfAbsent(key, f): f is null");
+        return Atomically.call(() -> {
+            HashTrie.Entry e = trie.find(key, h);
+            if (e != null) {
+                return valueOf(e);
+            }
+            V v = f.apply(key);
+            if (v != null) {
+                trie.findOrInsert(key, h, v);
+            }
+            return v;
+        });
+    }
+
+    /**
+     * If {@code key} is present, replaces its value with {@code f(key, value)},
+     * or removes it if that is null; returns the new value. {@code f} runs
+     * inside the transaction.
+     */
+    @Override
+    public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> f) {
+        int h = hashOf(key);
+        Objects.requireNonNull(f, "computeIfPresent(key, f): f is null");
+        return Atomically.call(() -> {
+            HashTrie.Entry e = trie.find(key, h);
+            return e == null ? null : update(e, f.apply(key, valueOf(e)));
+        });
+    }
+
+    /**
+     * Maps {@code key} to {@code f(key, current value or null)}, or removes it if
+     * that is null; returns the new value. {@code f} runs inside the transaction.
+     */
+    @Override
+    public V compute(K key, BiFunction<? super K, ? super V, ? extends V> f) {
+        int h = hashOf(key);
+        Objects.requireNonNull(f, "compute(key, f): f is null");
+        return Atomically.call(() -> {
+            HashTrie.Entry e = trie.find(key, h);
+            if (e != null) {
+                return update(e, f.apply(key, valueOf(e)));
+            }
+            V v = f.apply(key, null);
+            if (v != null) {
+                trie.findOrInsert(key, h, v);
+            }
+            return v;
+        });
+    }
+
+    /**
+     * Maps an absent {@code key} to {@code value}, a present one to
+     * {@code f(old value, value)} (removing it if that is null); returns the new
+     * value. {@code f} runs inside the transaction.
+     */
+    @Override
+    public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> f) {
+        int h = hashOf(key);
+        Objects.requireNonNull(value, NULL_VALUE);
+        Objects.requireNonNull(f, "merge(key, value, f): f is null");
+        return Atomically.call(() -> {
+            HashTrie.Entry e = trie.findOrInsert(key, h, value);
+            return e == null ? value : update(e, f.apply(valueOf(e), value));
+        });
+    }
+
+    /** Sets present entry {@code e} to {@code v}, or removes it if {@code v} is null; returns {@code v}. */
+    private V update(HashTrie.Entry e, V v) {
+        if (v == null) {
+            trie.remove(e.key, e.hash);
+        } else {
+            e.value.set(v);
+        }
+        return v;
+    }
+
+    /**
+     * Replaces every value with {@code f(key, value)}, in one transaction.
+     * @throws NullPointerException if {@code f} returns null
+     */
+    @Override
+    public void replaceAll(BiFunction<? super K, ? super V, ? extends V> f) {
+        Objects.requireNonNull(f, "replaceAll(f): f is null");
+        Atomically.bulk(() -> {
+            HashTrie.Cursor c = trie.cursor();
+            for (HashTrie.Entry e; (e = c.next()) != null; ) {
+                @SuppressWarnings("unchecked")
+                K k = (K) e.key;
+                e.value.set(Objects.requireNonNull(f.apply(k, valueOf(e)), NULL_VALUE));
+            }
+            return null;
+        });
+    }
+
+    /** Removes every mapping. Conflicts with every concurrent insert and remove. */
+    @Override
+    public void clear() {
+        Atomically.run(trie::clear);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /** The keys, a live view: removal writes through; adding is not supported. */
+    @Override
+    public Set<K> keySet() {
+        Set<K> s = keySet;
+        return s != null ? s : (keySet = new KeySet());
+    }
+
+    /** The values, a live view: removal writes through; adding is not supported. */
+    @Override
+    public Collection<V> values() {
+        Collection<V> c = values;
+        return c != null ? c : (values = new Values());
+    }
+
+    /** The mappings, a live view: removal and {@code Entry.setValue} write through; adding is not supported. */
+    @Override
+    public Set<Map.Entry<K, V>> entrySet() {
+        Set<Map.Entry<K, V>> s = entrySet;
+        return s != null ? s : (entrySet = new EntrySet());
+    }
+
+    private <E> Iterator<E> iterator(Function<HashTrie.Entry, E> view) {
+        return new TrieIterator<>(trie, view, e -> trie.remove(e.key, e.hash));
+    }
+
+    private final class KeySet extends TransactionalSet<K> {
+        @Override
+        @SuppressWarnings("unchecked")
+        public Iterator<K> iterator() {
+            return TMap.this.iterator(e -> (K) e.key);
+        }
+
+        @Override
+        public int size() {
+            return TMap.this.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return TMap.this.isEmpty();
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            return containsKey(o);
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            return TMap.this.remove(o) != null;
+        }
+
+        @Override
+        public void clear() {
+            TMap.this.clear();
+        }
+    }
+
+    private final class Values extends TransactionalCollection<V> {
+        @Override
+        public Iterator<V> iterator() {
+            return TMap.this.iterator(TMap::valueOf);
+        }
+
+        @Override
+        public int size() {
+            return TMap.this.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return TMap.this.isEmpty();
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            return containsValue(o);
+        }
+
+        @Override
+        public void clear() {
+            TMap.this.clear();
+        }
+    }
+
+    private final class EntrySet extends TransactionalSet<Map.Entry<K, V>> {
+        @Override
+        @SuppressWarnings("unchecked")
+        public Iterator<Map.Entry<K, V>> iterator() {
+            return TMap.this.iterator(e -> new MapEntry((K) e.key, valueOf(e)));
+        }
+
+        @Override
+        public int size() {
+            return TMap.this.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return TMap.this.isEmpty();
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            if (!(o instanceof Map.Entry)) {
+                return false;
+            }
+            Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+            Object k = e.getKey();
+            Object v = e.getValue();
+            return k != null && v != null && v.equals(get(k));
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            if (!(o instanceof Map.Entry)) {
+                return false;
+            }
+            Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+            Object k = e.getKey();
+            return k != null && TMap.this.remove(k, e.getValue());
+        }
+
+        @Override
+        public void clear() {
+            TMap.this.clear();
+        }
+    }
+
+    /** An iterator's entry: the key and the value it had; {@link #setValue} writes through with {@code put}. */
+    private final class MapEntry implements Map.Entry<K, V> {
+        private final K key;
+        /** Confined to the thread using the iterator (like the iterator itself). */
+        private V value;
+
+        MapEntry(K key, V value) {
+            this.key = key;
+            this.value = value;
+        }
+
+        @Override
+        public K getKey() {
+            return key;
+        }
+
+        @Override
+        public V getValue() {
+            return value;
+        }
+
+        /** Maps the key to {@code v} in the map (in the running transaction, or atomically); returns the value this entry held. */
+        @Override
+        public V setValue(V v) {
+            Objects.requireNonNull(v, NULL_VALUE);
+            V old = value;
+            put(key, v);
+            value = v;
+            return old;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Map.Entry)) {
+                return false;
+            }
+            Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+            return key.equals(e.getKey()) && value.equals(e.getValue());
+        }
+
+        @Override
+        public int hashCode() {
+            return key.hashCode() ^ value.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return key + "=" + value;
+        }
+    }
+
+    // ----------------------------------------------------------------- Object
+
+    /** Map equality, decided in one transaction. */
+    @Override
+    public boolean equals(Object o) {
+        if (o == this) {
+            return true;
+        }
+        if (!(o instanceof Map)) {
+            return false;
+        }
+        Map<?, ?> other = (Map<?, ?>) o;
+        return Atomically.call(() -> {
+            if (other.size() != size()) {
+                return false;
+            }
+            HashTrie.Cursor c = trie.cursor();
+            for (HashTrie.Entry e; (e = c.next()) != null; ) {
+                Object v = other.get(e.key);
+                if (v == null || !v.equals(e.value.get())) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /** The sum of the entries' hash codes, computed in one transaction. */
+    @Override
+    public int hashCode() {
+        return Atomically.call(() -> {
+            int h = 0;
+            HashTrie.Cursor c = trie.cursor();
+            for (HashTrie.Entry e; (e = c.next()) != null; ) {
+                h += e.key.hashCode() ^ e.value.get().hashCode();
+            }
+            return h;
+        });
+    }
+
+    /** {@code {k1=v1, k2=v2}} in iteration order, from one transaction. */
+    @Override
+    public String toString() {
+        return Atomically.call(() -> {
+            StringBuilder sb = new StringBuilder("{");
+            HashTrie.Cursor c = trie.cursor();
+            for (HashTrie.Entry e; (e = c.next()) != null; ) {
+                if (sb.length() > 1) {
+                    sb.append(", ");
+                }
+                sb.append(e.key == this ? "(this Map)" : e.key).append('=');
+                Object v = e.value.get();
+                sb.append(v == this ? "(this Map)" : v);
+            }
+            return sb.append('}').toString();
+        });
+    }
+}
