@@ -7,4 +7,5 @@ module io.jstm {
 
     exports io.jstm;
     exports io.jstm.dispatch;
+    exports io.jstm.collections;
 }
