@@ -57,9 +57,19 @@ public final class Direct {
 
     /** Atomically replaces the value; returns the old one. */
     public static long getAndSetLong(LongCell c, long v) {
+        return updateLong(c, v, false);
+    }
+
+    /** Atomically adds {@code delta}; returns the old value. */
+    public static long getAndAddLong(LongCell c, long delta) {
+        return updateLong(c, delta, true);
+    }
+
+    private static long updateLong(LongCell c, long x, boolean add) {
         traceWrite(c);
         lock(c);
         long old = c.valueAcquire();
+        long v = add ? old + x : x;
         long t = GlobalClock.tick();
         boolean wake = RetryWaiters.anyWaiting();
         Throwable deferred = null;
@@ -67,24 +77,6 @@ public final class Direct {
             c.install(v, t, SnapshotRegistry.oldest());
         } catch (Throwable e) { // out of memory keeping history: write without it, then report
             c.install(v, t, Long.MAX_VALUE);
-            deferred = e;
-        }
-        afterInstall(c, wake, deferred);
-        return old;
-    }
-
-    /** Atomically adds {@code delta}; returns the old value. */
-    public static long getAndAddLong(LongCell c, long delta) {
-        traceWrite(c);
-        lock(c);
-        long old = c.valueAcquire();
-        long t = GlobalClock.tick();
-        boolean wake = RetryWaiters.anyWaiting();
-        Throwable deferred = null;
-        try {
-            c.install(old + delta, t, SnapshotRegistry.oldest());
-        } catch (Throwable e) { // out of memory keeping history: write without it, then report
-            c.install(old + delta, t, Long.MAX_VALUE);
             deferred = e;
         }
         afterInstall(c, wake, deferred);

@@ -678,11 +678,8 @@ public final class Transaction {
             // It read old versions: its writes could never be serialized.
             throw abort(AbortReason.READ_INVALIDATED, staleCell);
         }
-        if (slot >= 0) {
-            // From now on it reads current versions only: committers need not keep history for it.
-            SnapshotRegistry.release(slot);
-            slot = -1;
-        }
+        // From now on it reads current versions only: committers need not keep history for it.
+        releaseSlot();
     }
 
     // ------------------------------------------------------------- inevitable
@@ -693,11 +690,8 @@ public final class Transaction {
             return;
         }
         checkNotCommitting();
-        if (slot >= 0) {
-            // Its reads are validated against the snapshot once it holds the token: no history needed.
-            SnapshotRegistry.release(slot);
-            slot = -1;
-        }
+        // Its reads are validated against the snapshot once it holds the token: no history needed.
+        releaseSlot();
         InevitableToken.acquire();
         inevitable = true;
         slow = true;
@@ -1112,10 +1106,7 @@ public final class Transaction {
             slow = tracing;
             InevitableToken.release();
         }
-        if (slot >= 0) {
-            SnapshotRegistry.release(slot);
-            slot = -1;
-        }
+        releaseSlot();
     }
 
     private void recordAbort() {
@@ -1177,11 +1168,16 @@ public final class Transaction {
         }
     }
 
-    private void endAttempt() {
+    /** Frees the registry slot, if held: from here on this attempt needs no old versions. */
+    private void releaseSlot() {
         if (slot >= 0) {
             SnapshotRegistry.release(slot);
             slot = -1;
         }
+    }
+
+    private void endAttempt() {
+        releaseSlot();
         resetAttempt();
     }
 
