@@ -2,6 +2,7 @@ package io.jstm.examples;
 
 import io.jstm.examples.bank.BankDemo;
 import io.jstm.examples.hotspot.HotSpotDemo;
+import io.jstm.examples.lee.LeeDemo;
 
 import java.util.Arrays;
 
@@ -17,8 +18,9 @@ public final class Examples {
         switch (which) {
             case "bank" -> BankDemo.main(rest);
             case "hotspot" -> HotSpotDemo.main(rest);
+            case "lee" -> LeeDemo.main(rest);
             default -> {
-                System.err.println("unknown example '" + which + "'; available: bank, hotspot");
+                System.err.println("unknown example '" + which + "'; available: bank, hotspot, lee");
                 System.exit(2);
             }
         }

@@ -1,0 +1,48 @@
+package io.jstm.examples.lee;
+
+import io.jstm.examples.lee.Board.Route;
+
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The lock baseline: worker threads take routes in board order and lay each
+ * one (expand, backtrack, lay) while holding a single {@link ReentrantLock}
+ * over the plain {@code int[]} depth grid. Correct by construction and
+ * serial in effect; more threads only add hand-over cost.
+ */
+public final class GlobalLock implements Router {
+
+    @Override
+    public String name() {
+        return "global lock";
+    }
+
+    @Override
+    public Solution route(Board board, int threads) {
+        int[] depth = new int[board.cells()];
+        int[][] paths = new int[board.routes().size()][];
+        ReentrantLock lock = new ReentrantLock();
+        RouteWorkers.Times time = RouteWorkers.run("lee-lock", threads, board.routes().size(), () -> {
+            PathFinder finder = new PathFinder.OverArray(board, depth);
+            return index -> {
+                Route r = board.routes().get(index);
+                int[] path = null;
+                lock.lock();
+                try {
+                    int length = finder.find(r);
+                    if (length > 0) {
+                        path = Arrays.copyOf(finder.path(), length);
+                        for (int c : path) {
+                            depth[c]++;
+                        }
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                paths[index] = path; // published to the caller by Thread.join
+            };
+        });
+        return new Solution(name(), threads, board, paths, depth, time.nanos(), time.cpuNanos());
+    }
+}

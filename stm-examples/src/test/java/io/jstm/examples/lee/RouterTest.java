@@ -1,0 +1,105 @@
+package io.jstm.examples.lee;
+
+import io.jstm.Stm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class RouterTest {
+
+    private static Solution routeAndValidate(Router router, String board, int threads) {
+        Solution s = router.route(Board.load(board), threads);
+        assertEquals(s.laid(), Validator.validate(s));
+        assertEquals(s.board().routes().size(), s.laid() + s.stuck().size());
+        return s;
+    }
+
+    @Test
+    void onTheMinimalBoardBothRoutesTakeTheCheapestWayAndShareTwoCells() {
+        Solution s = routeAndValidate(new Sequential(), "minimal", 1);
+        assertEquals(2, s.laid());
+        assertEquals(11, s.path(0).length); // 5 + 5 steps, plus the start
+        // Worked by hand: the second route must cross the first. A 10-step path sharing two of its
+        // cells costs 10 + 2 = 12; a single-cell crossing needs a 12-step detour costing 12 + 1 = 13.
+        assertEquals(11, s.path(1).length);
+        int shared = 0;
+        for (int d : s.depth()) {
+            if (d == 2) {
+                shared++;
+            }
+        }
+        assertEquals(2, shared);
+    }
+
+    @Test
+    void aRouteWhoseEndIsWalledInByPadsIsReportedStuck() {
+        Board b = Board.parse("walled", "B 5 5\nP 1 2\nP 3 2\nP 2 1\nP 2 3\nP 2 2\nJ 0 0 2 2\nJ 0 4 4 4\nE\n");
+        for (Router r : new Router[] {new Sequential(), new GlobalLock(), new Jstm()}) {
+            Solution s = r.route(b, 1);
+            assertEquals(1, Validator.validate(s));
+            assertEquals(1, s.stuck().size());
+            assertEquals(0, s.stuck().get(0).index());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"minimal", "testBoard", "sparseshort_mini"})
+    void theSequentialRouterLaysAValidBoard(String board) {
+        Solution s = routeAndValidate(new Sequential(), board, 1);
+        assertTrue(s.laid() > 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"minimal", "testBoard", "sparseshort_mini"})
+    void theGlobalLockRouterLaysAValidBoardWithAsManyRoutesAsSequential(String board) {
+        int expected = new Sequential().route(Board.load(board), 1).laid();
+        for (int threads = 1; threads <= 2; threads++) {
+            assertEquals(expected, routeAndValidate(new GlobalLock(), board, threads).laid(), threads + " threads");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"minimal", "testBoard", "sparseshort_mini"})
+    void theJstmRouterLaysAValidBoardWithAsManyRoutesAsSequential(String board) {
+        int expected = new Sequential().route(Board.load(board), 1).laid();
+        for (int threads = 1; threads <= 2; threads++) {
+            assertEquals(expected, routeAndValidate(new Jstm(), board, threads).laid(), threads + " threads");
+        }
+    }
+
+    @Test
+    void jstmOnOneThreadLaysExactlyTheSequentialPaths() {
+        Board b = Board.load("testBoard");
+        Solution seq = new Sequential().route(b, 1);
+        Solution stm = new Jstm().route(b, 1);
+        for (Board.Route r : b.routes()) {
+            assertArrayEquals(seq.path(r.index()), stm.path(r.index()), r.toString());
+        }
+        assertArrayEquals(seq.depth(), stm.depth());
+    }
+
+    @Test
+    void jstmStaysValidUnderRepeatedTwoThreadRunsThatConflict() {
+        // testBoard is small and crowded: two workers' wavefronts overlap, so routes abort and re-run.
+        Board b = Board.load("testBoard");
+        int expected = new Sequential().route(b, 1).laid();
+        Stm.resetStatistics();
+        for (int i = 0; i < 10; i++) {
+            Solution s = new Jstm().route(b, 2);
+            assertEquals(expected, Validator.validate(s), "run " + i);
+        }
+        assertEquals(10L * b.routes().size(), Stm.statistics().commits());
+    }
+
+    @Test
+    void theDemoRunsEndToEndAndDrawsThePicture(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path png = dir.resolve("lee.png");
+        LeeDemo.main(new String[] {"sparseshort_mini", "2", "--warmup=0", "--png=" + png});
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertNotNull(image);
+        assertTrue(image.getWidth() >= 600, "width " + image.getWidth());
+    }
+}
