@@ -161,20 +161,27 @@ public final class Transaction {
     private boolean restartInevitable;
 
     /**
-     * Per call site (the block's class: one per lambda expression), whether its
-     * last transaction wrote. A block predicted to write does not register its
-     * snapshot: a writer reads only current versions, so registering would only
-     * cost a CAS and make other committers keep history. A block that is new, or
-     * predicted read-only, registers, so read-only blocks never abort because of
-     * writers. A wrong guess costs at most an abort on a real conflict; the re-run
-     * registers. Direct-mapped, owner-thread only.
+     * Per call site (the block's class: one per lambda expression), what its
+     * transactions have done: {@link #SITE_ALWAYS_WROTE} if every one so far
+     * wrote, {@link #SITE_READ_ONLY_SEEN} once one committed without writing.
+     * A block whose site always wrote is predicted to write and does not
+     * register its snapshot: a writer reads only current versions, so
+     * registering would only cost a CAS and make other committers keep history.
+     * New sites, and sites that have ever been read-only (including a shared
+     * wrapper lambda that runs both kinds of task), register, so read-only
+     * blocks never abort because of writers. Direct-mapped, owner-thread only.
      */
     private final Object[] siteKeys = new Object[SITES];
-    private final boolean[] siteWrites = new boolean[SITES];
+    private final byte[] siteState = new byte[SITES];
+    private static final byte SITE_ALWAYS_WROTE = 1, SITE_READ_ONLY_SEEN = 2;
     private static final int SITES = 32;
     /** The current block's prediction slot and key. */
     private int site;
     private Object siteKey;
+    /** This atomic call's place in line for retry wake-ups (0 until it first blocks). */
+    private long retryTicket;
+    /** The wake-up baton this thread holds after being woken: passed on when the re-run attempt ends. */
+    private RetryWaiters.WakeBatch baton;
     /** An error (OutOfMemoryError, StackOverflowError) met after the commit was decided; thrown once it completed. */
     private Throwable deferredError;
     /** True while commute functions run at commit time: they may not touch refs. */
@@ -251,6 +258,7 @@ public final class Transaction {
         boolean escalate = inevitableRequested;
         int conflicts = 0;
         retryDeadline = Long.MAX_VALUE;
+        retryTicket = 0;
         if (timedBudget > 0) {
             timedBudget--;
         }
@@ -259,7 +267,11 @@ public final class Transaction {
         int idx = System.identityHashCode(key) & (SITES - 1);
         site = idx;
         siteKey = key;
-        lastAttemptWrote = siteKeys[idx] == key && siteWrites[idx];
+        if (siteKeys[idx] != key) {
+            siteKeys[idx] = key;
+            siteState[idx] = 0;
+        }
+        lastAttemptWrote = siteState[idx] == SITE_ALWAYS_WROTE;
         for (attempt = 1; ; attempt++) {
             Object result = null;
             boolean committed = false;
@@ -947,9 +959,11 @@ public final class Transaction {
             slow = tracing;
             InevitableToken.release();
         }
-        siteKeys[site] = siteKey;
-        siteWrites[site] = writeCount != 0;
+        if (siteKeys[site] == siteKey && siteState[site] != SITE_READ_ONLY_SEEN) {
+            siteState[site] = writeCount != 0 ? SITE_ALWAYS_WROTE : SITE_READ_ONLY_SEEN;
+        }
         endAttempt();
+        passBaton();
         // Bookkeeping after every resource is released: nothing here may leave a transaction half-ended.
         stats.add(Statistics.COMMITS, 1);
         JfrEvents.commit(attempt, readCount, writeCount, wasInevitable);
@@ -1023,6 +1037,7 @@ public final class Transaction {
      */
     private void waitForChange() {
         releaseResources();
+        passBaton();
         long snap = snapshot;
         boolean wasStale = stale;
         Cell[] waitOn;
@@ -1038,14 +1053,29 @@ public final class Transaction {
             throw new IllegalStateException("Stm.retry() in a transaction that has read no refs would wait "
                     + "forever; read the refs whose change should wake it before calling retry()");
         }
-        if (!RetryWaiters.await(waitOn, snap, wasStale, deadline)) {
+        if (retryTicket == 0) {
+            retryTicket = RetryWaiters.nextTicket();
+        }
+        RetryWaiters.WakeBatch woken = RetryWaiters.await(waitOn, snap, wasStale, deadline, retryTicket);
+        if (woken == null) {
             throw new RetryTimeoutException("the transaction kept calling Stm.retryFor(...) and nothing it read "
                     + "changed before the timeout; it was rolled back");
+        }
+        baton = woken == RetryWaiters.CHANGED ? null : woken;
+    }
+
+    /** Hands the retry wake-up baton on, if this thread holds one: its re-run attempt has ended. */
+    private void passBaton() {
+        RetryWaiters.WakeBatch b = baton;
+        if (b != null) {
+            baton = null;
+            b.passOn();
         }
     }
 
     private void rollbackAttempt() {
         releaseResources();
+        passBaton();
         try {
             recordAbort();
         } finally {
@@ -1075,9 +1105,11 @@ public final class Transaction {
         boolean savedPending = wasteEstimatePending;
         ConflictProfiler.Group savedGroup = lastGroup;
         AbortReason savedReason = abortReason;
+        long savedTicket = retryTicket;
         try {
             runAfterRollback(null);
         } finally {
+            retryTicket = savedTicket;
             attempt = savedAttempt;
             retryDeadline = savedDeadline;
             restartInevitable = savedRestart;
@@ -1093,6 +1125,7 @@ public final class Transaction {
     /** Rolls back after a user exception; returns it (with hook failures suppressed into it). */
     private RuntimeException finishFailed(Throwable t) {
         releaseResources();
+        passBaton();
         resetAttempt();
         runAfterRollback(t);
         return sneaky(t);
