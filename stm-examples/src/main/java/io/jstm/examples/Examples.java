@@ -2,7 +2,9 @@ package io.jstm.examples;
 
 import io.jstm.examples.bank.BankDemo;
 import io.jstm.examples.hotspot.HotSpotDemo;
+import io.jstm.examples.http.HttpDemo;
 import io.jstm.examples.lee.LeeDemo;
+import io.jstm.examples.logs.LogsDemo;
 
 import java.util.Arrays;
 
@@ -19,8 +21,10 @@ public final class Examples {
             case "bank" -> BankDemo.main(rest);
             case "hotspot" -> HotSpotDemo.main(rest);
             case "lee" -> LeeDemo.main(rest);
+            case "http" -> HttpDemo.main(rest);
+            case "logs" -> LogsDemo.main(rest);
             default -> {
-                System.err.println("unknown example '" + which + "'; available: bank, hotspot, lee");
+                System.err.println("unknown example '" + which + "'; available: bank, hotspot, lee, http, logs");
                 System.exit(2);
             }
         }
