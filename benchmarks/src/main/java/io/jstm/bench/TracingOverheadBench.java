@@ -30,15 +30,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class TracingOverheadBench {
-    @Param({"off", "on"})
-    public String tracing;
+    /** "jstm": tracing off; "jstmTracing": tracing on. */
+    @Param({"jstm", "jstmTracing"})
+    public String impl;
 
     private SmallTxnBench.JstmTxn txn;
     private long ops;
 
     @Setup(Level.Trial)
     public void setUp() {
-        Stm.setConflictTracing("on".equals(tracing));
+        Stm.setConflictTracing("jstmTracing".equals(impl));
         txn = new SmallTxnBench.JstmTxn();
     }
 
@@ -47,7 +48,7 @@ public class TracingOverheadBench {
         long want0 = (1 + ops) & SmallTxnBench.MASK;
         long want1 = (2 + SmallTxnBench.CONSTANT_SUM * ops) & SmallTxnBench.MASK;
         if (txn.value(0) != want0 || txn.value(1) != want1) {
-            throw new IllegalStateException("tracing=" + tracing + ": lost or torn update after " + ops + " transactions");
+            throw new IllegalStateException(impl + ": lost or torn update after " + ops + " transactions");
         }
     }
 
