@@ -28,8 +28,9 @@ import java.util.function.Supplier;
  * re-run, transparently, until it commits: blocks must therefore be free of
  * side effects other than ref writes (use {@link #afterCommit} or
  * {@link #becomeInevitable()} for I/O). Transactions that touch disjoint refs
- * run and commit in parallel; read-only transactions never abort because of
- * writers. A transaction that keeps losing conflicts is eventually run
+ * run and commit in parallel; read-only transactions do not abort because of
+ * writers (the engine predicts per call site whether a block writes; the
+ * first read-only run of a block whose earlier runs all wrote may abort once). A transaction that keeps losing conflicts is eventually run
  * inevitable, so every block finishes.
  */
 public final class Stm {

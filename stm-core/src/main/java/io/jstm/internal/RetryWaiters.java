@@ -21,20 +21,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * one of its cells (false positives only cause a spurious re-run).
  * Blocked waiters use no CPU: they park.
  *
- * <h2>Fair wake-ups: tickets and a baton</h2>
+ * <h2>Fair wake-ups: tickets</h2>
  * Each blocking atomic call takes a ticket when it first blocks and keeps it
  * when it blocks again, so a transaction that is woken and loses is not sent
- * to the back of the line. A committer sorts the waiters it wakes by ticket
- * into a {@link WakeBatch} and unparks only the oldest; that one holds the
- * batch's baton and passes it to the next waiter when its re-run attempt ends
- * (committed, blocked again, aborted or failed). So waiters woken by one
- * commit get their turn in the order they blocked: the oldest consumer takes
- * the item, and there is no thundering herd. The hand-over is a CAS on the
- * waiter's {@code owner} field (null to batch), so a waiter that leaves on its
- * own (timeout, interrupt, change seen) either never gets the baton or passes
- * it on. As a safety net, a parked waiter re-checks what it read every
- * {@link #RECHECK_NANOS} and runs if it finds it changed on two checks in a
- * row, so a baton that went astray delays the others by at most two periods.
+ * to the back of the line. A committer wakes the waiters it found in ticket
+ * order, oldest first. (Waking only the oldest and handing a baton down the
+ * line gave strict FIFO service, but its serial hand-offs made the tail of
+ * waiting times worse on a loaded 2-core machine; see the contention tests.)
+ * The hand-over is a CAS on the waiter's {@code owner} field, so a waiter that
+ * leaves on its own (timeout, interrupt, change seen) is never counted as
+ * woken. As a safety net, a parked waiter re-checks what it read every
+ * {@link #RECHECK_NANOS} and runs if it finds it changed on two checks in a row.
  *
  * <h2>No lost wake-up</h2>
  * Waiter: increment {@link #waiting} (atomic), enqueue (stripe lock), full
@@ -80,9 +77,9 @@ final class RetryWaiters {
         final long ticket;
         long stripes;
         /**
-         * null while waiting; the {@link WakeBatch} that woke it (CAS by the batch,
-         * then unpark); or {@link #LEFT} once it returned on its own (CAS by the
-         * owner). Whoever wins the CAS decides; the owner polls it after each park.
+         * null while waiting; {@link #WOKEN} once a committer woke it (CAS, then
+         * unpark); or {@link #LEFT} once it returned on its own (CAS by the owner).
+         * Whoever wins the CAS decides; the owner polls it after each park.
          */
         volatile Object owner;
 
@@ -92,44 +89,14 @@ final class RetryWaiters {
     }
 
     private static final Object LEFT = new Object();
+    private static final Object WOKEN = new Object();
     private static final VarHandle OWNER;
     private static final java.util.concurrent.atomic.AtomicLong TICKETS = new java.util.concurrent.atomic.AtomicLong();
     /** How often a parked waiter re-checks its reads on its own (the safety net). */
     static final long RECHECK_NANOS = 50_000_000L;
 
-    /** Returned by {@link #await} when the waiter ran because it saw a change itself (holds no baton). */
-    static final WakeBatch CHANGED = new WakeBatch(new Waiter[0]);
-
     static long nextTicket() {
         return TICKETS.incrementAndGet();
-    }
-
-    /**
-     * Waiters woken by one commit, oldest ticket first. The baton goes down the
-     * list: {@link #passOn()} wakes the next one still waiting.
-     */
-    static final class WakeBatch {
-        private final Waiter[] order;
-        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-
-        WakeBatch(Waiter[] order) {
-            this.order = order;
-        }
-
-        /** Hands the baton to the next waiter that is still waiting (skipping those that left or were woken). */
-        void passOn() {
-            for (;;) {
-                int i = next.getAndIncrement();
-                if (i >= order.length) {
-                    return;
-                }
-                Waiter w = order[i];
-                if (OWNER.compareAndSet(w, null, this)) {
-                    LockSupport.unpark(w.thread);
-                    return;
-                }
-            }
-        }
     }
 
     static boolean anyWaiting() {
@@ -159,11 +126,10 @@ final class RetryWaiters {
      * @param stale    the attempt read old versions: something already changed, do not wait
      * @param deadline {@link System#nanoTime()} deadline, or {@code Long.MAX_VALUE} for none
      * @param ticket   the caller's place in line ({@link #nextTicket()}, kept across re-blocks)
-     * @return the batch whose baton the caller now holds (pass it on when the re-run ends),
-     *         {@link #CHANGED} if it saw the change itself, or null if the deadline passed first
+     * @return false if the deadline passed first
      * @throws TransactionInterruptedException if interrupted while waiting (interrupt flag stays set)
      */
-    static WakeBatch await(Cell[] cells, long snapshot, boolean stale, long deadline, long ticket) {
+    static boolean await(Cell[] cells, long snapshot, boolean stale, long deadline, long ticket) {
         Waiter w = new Waiter(ticket);
         for (Cell c : cells) {
             int h = hash(c);
@@ -183,37 +149,33 @@ final class RetryWaiters {
             }
             VarHandle.fullFence();
             if (stale || anyChanged(cells, snapshot)) {
-                return leave(w, CHANGED);
+                return leave(w, true);
             }
             boolean sawChange = false;
             for (;;) {
-                Object o = w.owner;
-                if (o != null) {
-                    return (WakeBatch) o;
+                if (w.owner != null) {
+                    return true;
                 }
                 long park = RECHECK_NANOS;
                 if (deadline != Long.MAX_VALUE) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        return leave(w, null);
+                        return leave(w, false);
                     }
                     park = Math.min(park, left);
                 }
                 LockSupport.parkNanos(w, park);
                 if (Thread.currentThread().isInterrupted()) {
-                    WakeBatch held = leave(w, null);
-                    if (held != null) {
-                        held.passOn(); // woken at the same time: the next in line must not wait for us
-                    }
+                    leave(w, false);
                     throw new TransactionInterruptedException(
                             "interrupted while blocked in Stm.retry(); the transaction was rolled back "
                                     + "and the thread's interrupt flag is still set");
                 }
                 if (w.owner == null && anyChanged(cells, snapshot)) {
-                    // Seen twice, a recheck apart: no batch is coming for us (a baton holder had
-                    // RECHECK_NANOS to act); run. Seen once: give the line its turn first.
+                    // Seen twice, a recheck apart: the wake-up was missed; run. Seen once: the
+                    // committer may still be waking the line in ticket order.
                     if (sawChange) {
-                        return leave(w, CHANGED);
+                        return leave(w, true);
                     }
                     sawChange = true;
                 }
@@ -233,14 +195,11 @@ final class RetryWaiters {
     }
 
     /**
-     * The waiter leaves on its own, returning {@code why}, unless a batch woke
-     * it first: then it returns that batch (it holds the baton).
+     * The waiter leaves on its own, returning {@code why}, unless a committer
+     * woke it first: then it was woken (true).
      */
-    private static WakeBatch leave(Waiter w, WakeBatch why) {
-        if (OWNER.compareAndSet(w, null, LEFT)) {
-            return why;
-        }
-        return (WakeBatch) w.owner;
+    private static boolean leave(Waiter w, boolean why) {
+        return OWNER.compareAndSet(w, null, LEFT) ? why : true;
     }
 
     /** True if a cell was written after {@code snapshot} or is being written now. */
@@ -255,8 +214,8 @@ final class RetryWaiters {
     }
 
     /**
-     * Wakes, oldest ticket first and one at a time (see {@link WakeBatch}), the
-     * waiters that may have read one of {@code cells[0..n)}; called after unlocking.
+     * Wakes, oldest ticket first, the waiters that may have read one of
+     * {@code cells[0..n)}; called after unlocking.
      */
     static void wake(Cell[] cells, int n) {
         int[] hashes = new int[n];
@@ -292,7 +251,12 @@ final class RetryWaiters {
                 woken.set(k++, woken.get(i));
             }
         }
-        new WakeBatch(woken.subList(0, k).toArray(new Waiter[0])).passOn();
+        for (int i = 0; i < k; i++) {
+            Waiter w = woken.get(i);
+            if (OWNER.compareAndSet(w, null, WOKEN)) {
+                LockSupport.unpark(w.thread);
+            }
+        }
     }
 
     private static boolean readAnyOf(Waiter w, int[] hashes, int stripe) {

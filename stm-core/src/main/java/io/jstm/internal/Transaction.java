@@ -180,8 +180,6 @@ public final class Transaction {
     private Object siteKey;
     /** This atomic call's place in line for retry wake-ups (0 until it first blocks). */
     private long retryTicket;
-    /** The wake-up baton this thread holds after being woken: passed on when the re-run attempt ends. */
-    private RetryWaiters.WakeBatch baton;
     /** An error (OutOfMemoryError, StackOverflowError) met after the commit was decided; thrown once it completed. */
     private Throwable deferredError;
     /** True while commute functions run at commit time: they may not touch refs. */
@@ -963,7 +961,6 @@ public final class Transaction {
             siteState[site] = writeCount != 0 ? SITE_ALWAYS_WROTE : SITE_READ_ONLY_SEEN;
         }
         endAttempt();
-        passBaton();
         // Bookkeeping after every resource is released: nothing here may leave a transaction half-ended.
         stats.add(Statistics.COMMITS, 1);
         JfrEvents.commit(attempt, readCount, writeCount, wasInevitable);
@@ -1037,7 +1034,6 @@ public final class Transaction {
      */
     private void waitForChange() {
         releaseResources();
-        passBaton();
         long snap = snapshot;
         boolean wasStale = stale;
         Cell[] waitOn;
@@ -1056,26 +1052,14 @@ public final class Transaction {
         if (retryTicket == 0) {
             retryTicket = RetryWaiters.nextTicket();
         }
-        RetryWaiters.WakeBatch woken = RetryWaiters.await(waitOn, snap, wasStale, deadline, retryTicket);
-        if (woken == null) {
+        if (!RetryWaiters.await(waitOn, snap, wasStale, deadline, retryTicket)) {
             throw new RetryTimeoutException("the transaction kept calling Stm.retryFor(...) and nothing it read "
                     + "changed before the timeout; it was rolled back");
-        }
-        baton = woken == RetryWaiters.CHANGED ? null : woken;
-    }
-
-    /** Hands the retry wake-up baton on, if this thread holds one: its re-run attempt has ended. */
-    private void passBaton() {
-        RetryWaiters.WakeBatch b = baton;
-        if (b != null) {
-            baton = null;
-            b.passOn();
         }
     }
 
     private void rollbackAttempt() {
         releaseResources();
-        passBaton();
         try {
             recordAbort();
         } finally {
@@ -1125,7 +1109,6 @@ public final class Transaction {
     /** Rolls back after a user exception; returns it (with hook failures suppressed into it). */
     private RuntimeException finishFailed(Throwable t) {
         releaseResources();
-        passBaton();
         resetAttempt();
         runAfterRollback(t);
         return sneaky(t);
