@@ -50,11 +50,6 @@ final class ReadSet {
         return null;
     }
 
-    void truncate(int newSize) {
-        Arrays.fill(cells, newSize, size, null);
-        size = newSize;
-    }
-
     /**
      * Forgets the reads (nulling the used prefix, so the descriptor keeps no
      * garbage alive). A large array is kept while transactions keep needing it

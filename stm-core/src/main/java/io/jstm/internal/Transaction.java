@@ -1356,14 +1356,6 @@ public final class Transaction {
         return second.get();
     }
 
-    public long snapshot() {
-        return snapshot;
-    }
-
-    public int attempt() {
-        return attempt;
-    }
-
     // ------------------------------------------------------------------ misc
 
     private int nextRandom() {
