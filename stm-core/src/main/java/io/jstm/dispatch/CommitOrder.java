@@ -2,6 +2,7 @@ package io.jstm.dispatch;
 
 import io.jstm.LongRef;
 import io.jstm.Stm;
+import io.jstm.internal.Transaction;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
@@ -135,6 +136,9 @@ final class CommitOrder {
         if (next == seq) {
             return;
         }
+        // A unit woken from its own retry is "in service" (fair wake-ups): were it to stay so while
+        // parked here, the earlier unit it waits for would wait for its turn behind it.
+        Transaction.beforeOutsideWait();
         int slot = (int) seq & mask;
         Thread me = Thread.currentThread();
         waiters.set(slot, me);

@@ -180,6 +180,8 @@ public final class Transaction {
     private Object siteKey;
     /** This atomic call's place in line for retry wake-ups (0 until it first blocks). */
     private long retryTicket;
+    /** This atomic call's entry while it is in service after a wake-up (see RetryWaiters), else null. */
+    private RetryWaiters.Waiter inService;
     /** An error (OutOfMemoryError, StackOverflowError) met after the commit was decided; thrown once it completed. */
     private Throwable deferredError;
     /** True while commute functions run at commit time: they may not touch refs. */
@@ -270,54 +272,58 @@ public final class Transaction {
             siteState[idx] = 0;
         }
         lastAttemptWrote = siteState[idx] == SITE_ALWAYS_WROTE;
-        for (attempt = 1; ; attempt++) {
-            Object result = null;
-            boolean committed = false;
-            try {
-                begin(escalate);
-                result = invoke(block);
-                committed = commit();
-            } catch (TransactionAbort signal) {
-                if (!doomed) {
-                    // A signal the block kept and rethrew later: this attempt is not known to be valid.
-                    markAborted(AbortReason.READ_INVALIDATED, null);
-                }
-            } catch (Throwable t) {
-                if (!doomed) {
-                    Cell invalid = inevitable ? null : firstInvalidNow();
-                    if (invalid == null) {
-                        throw finishFailed(t);
+        try {
+            for (attempt = 1; ; attempt++) {
+                Object result = null;
+                boolean committed = false;
+                try {
+                    begin(escalate);
+                    result = invoke(block);
+                    committed = commit();
+                } catch (TransactionAbort signal) {
+                    if (!doomed) {
+                        // A signal the block kept and rethrew later: this attempt is not known to be valid.
+                        markAborted(AbortReason.READ_INVALIDATED, null);
                     }
-                    markAborted(AbortReason.READ_INVALIDATED, invalid);
+                } catch (Throwable t) {
+                    if (!doomed) {
+                        Cell invalid = inevitable ? null : firstInvalidNow();
+                        if (invalid == null) {
+                            throw finishFailed(t);
+                        }
+                        markAborted(AbortReason.READ_INVALIDATED, invalid);
+                    }
+                }
+                if (committed) {
+                    return finishCommit(result);
+                }
+                AbortReason reason = abortReason;
+                boolean restart = restartInevitable;
+                if (reason == AbortReason.EXPLICIT_RETRY) {
+                    stats.add(Statistics.RETRIES, 1);
+                    waitForChange();
+                    conflicts = 0;
+                    escalate = inevitableRequested;
+                    continue;
+                }
+                rollbackAttempt();
+                if (restart) {
+                    escalate = true;
+                    continue;
+                }
+                conflicts++;
+                if (reason == AbortReason.LOST_TO_INEVITABLE) {
+                    InevitableToken.awaitRelease();
+                }
+                if (ContentionManager.shouldEscalate(conflicts)) {
+                    escalate = true;
+                    stats.add(Statistics.ESCALATIONS, 1);
+                } else if (reason != AbortReason.LOST_TO_INEVITABLE) {
+                    ContentionManager.backoff(conflicts, nextRandom());
                 }
             }
-            if (committed) {
-                return finishCommit(result);
-            }
-            AbortReason reason = abortReason;
-            boolean restart = restartInevitable;
-            if (reason == AbortReason.EXPLICIT_RETRY) {
-                stats.add(Statistics.RETRIES, 1);
-                waitForChange();
-                conflicts = 0;
-                escalate = inevitableRequested;
-                continue;
-            }
-            rollbackAttempt();
-            if (restart) {
-                escalate = true;
-                continue;
-            }
-            conflicts++;
-            if (reason == AbortReason.LOST_TO_INEVITABLE) {
-                InevitableToken.awaitRelease();
-            }
-            if (ContentionManager.shouldEscalate(conflicts)) {
-                escalate = true;
-                stats.add(Statistics.ESCALATIONS, 1);
-            } else if (reason != AbortReason.LOST_TO_INEVITABLE) {
-                ContentionManager.backoff(conflicts, nextRandom());
-            }
+        } finally {
+            leaveService(); // every way out of the call (the early calls run before hooks)
         }
     }
 
@@ -794,6 +800,10 @@ public final class Transaction {
             return true;
         }
         Cell[] cells = writes.cells;
+        if (RetryWaiters.anyServing()) {
+            // Fair service: older woken calls that read what we write commit first.
+            RetryWaiters.awaitTurn(cells, n, retryTicket == 0 ? Long.MAX_VALUE : retryTicket);
+        }
         boolean commutes = writes.commutes != 0;
         int locked = 0;
         long t;
@@ -961,6 +971,7 @@ public final class Transaction {
             siteState[site] = writeCount != 0 ? SITE_ALWAYS_WROTE : SITE_READ_ONLY_SEEN;
         }
         endAttempt();
+        leaveService();
         // Bookkeeping after every resource is released: nothing here may leave a transaction half-ended.
         stats.add(Statistics.COMMITS, 1);
         JfrEvents.commit(attempt, readCount, writeCount, wasInevitable);
@@ -1034,27 +1045,40 @@ public final class Transaction {
      */
     private void waitForChange() {
         releaseResources();
-        long snap = snapshot;
-        boolean wasStale = stale;
-        Cell[] waitOn;
+        boolean handedOver = false;
         try {
-            recordAbort();
-            waitOn = java.util.Arrays.copyOf(reads.cells, reads.size); // hooks may run transactions of their own
+            long snap = snapshot;
+            boolean wasStale = stale;
+            Cell[] waitOn;
+            try {
+                recordAbort();
+                waitOn = java.util.Arrays.copyOf(reads.cells, reads.size); // hooks may run transactions of their own
+            } finally {
+                resetAttempt();
+            }
+            long deadline = retryDeadline;
+            runRollbackHooks();
+            if (waitOn.length == 0 && deadline == Long.MAX_VALUE) {
+                throw new IllegalStateException("Stm.retry() in a transaction that has read no refs would wait "
+                        + "forever; read the refs whose change should wake it before calling retry()");
+            }
+            if (retryTicket == 0) {
+                retryTicket = RetryWaiters.nextTicket();
+            }
+            // A call in service blocks again: await queues its new entry before it takes the old one
+            // out of service, so the call never drops out of line (a younger commit cannot slip past).
+            RetryWaiters.Waiter previous = inService;
+            inService = null;
+            handedOver = true;
+            inService = RetryWaiters.await(waitOn, snap, wasStale, deadline, retryTicket, previous);
+            if (inService == null) {
+                throw new RetryTimeoutException("the transaction kept calling Stm.retryFor(...) and nothing it "
+                        + "read changed before the timeout; it was rolled back");
+            }
         } finally {
-            resetAttempt();
-        }
-        long deadline = retryDeadline;
-        runRollbackHooks();
-        if (waitOn.length == 0 && deadline == Long.MAX_VALUE) {
-            throw new IllegalStateException("Stm.retry() in a transaction that has read no refs would wait "
-                    + "forever; read the refs whose change should wake it before calling retry()");
-        }
-        if (retryTicket == 0) {
-            retryTicket = RetryWaiters.nextTicket();
-        }
-        if (!RetryWaiters.await(waitOn, snap, wasStale, deadline, retryTicket)) {
-            throw new RetryTimeoutException("the transaction kept calling Stm.retryFor(...) and nothing it read "
-                    + "changed before the timeout; it was rolled back");
+            if (!handedOver) {
+                leaveService();
+            }
         }
     }
 
@@ -1090,9 +1114,12 @@ public final class Transaction {
         ConflictProfiler.Group savedGroup = lastGroup;
         AbortReason savedReason = abortReason;
         long savedTicket = retryTicket;
+        RetryWaiters.Waiter savedService = inService;
+        inService = null;
         try {
             runAfterRollback(null);
         } finally {
+            inService = savedService;
             retryTicket = savedTicket;
             attempt = savedAttempt;
             retryDeadline = savedDeadline;
@@ -1110,8 +1137,31 @@ public final class Transaction {
     private RuntimeException finishFailed(Throwable t) {
         releaseResources();
         resetAttempt();
+        leaveService();
         runAfterRollback(t);
         return sneaky(t);
+    }
+
+    /**
+     * Called by engine code (the dispatcher's commit order) before the current
+     * thread's transaction waits outside the STM for another thread's commit:
+     * its call leaves service (see RetryWaiters), so that commit does not wait
+     * for its turn behind the waiting call. The call keeps its ticket.
+     */
+    public static void beforeOutsideWait() {
+        Transaction tx = active();
+        if (tx != null) {
+            tx.leaveService();
+        }
+    }
+
+    /** This call is no longer in service after a wake-up: younger commits waiting for their turn may go. */
+    private void leaveService() {
+        RetryWaiters.Waiter w = inService;
+        if (w != null) {
+            inService = null;
+            RetryWaiters.done(w);
+        }
     }
 
     private void releaseResources() {

@@ -87,7 +87,7 @@ final class ContentionWorkers {
         Object blocker = LockSupport.getBlocker(t);
         Thread.State state = t.getState();
         return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) && blocker != null
-                && blocker.getClass().getName().startsWith("io.jstm.internal.RetryWaiters");
+                && blocker.getClass().getName().equals("io.jstm.internal.RetryWaiters$Waiter");
     }
 
     /** Busy work of about {@code nanos}, to widen the window between two accesses of a transaction. */

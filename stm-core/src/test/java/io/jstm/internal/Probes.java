@@ -8,6 +8,16 @@ public final class Probes {
         return RetryWaiters.anyWaiting();
     }
 
+    /** Commits that stopped waiting for their turn behind an older woken call (see RetryWaiters.awaitTurn). */
+    public static long turnsPassed() {
+        return RetryWaiters.turnsPassed();
+    }
+
+    /** Woken calls still in service (0 once every blocking call has ended). */
+    public static int retryCallsInService() {
+        return RetryWaiters.servingCount();
+    }
+
     public static boolean anyInevitableRunning() {
         return InevitableToken.isLocked();
     }
