@@ -5,6 +5,7 @@ import io.jstm.examples.hotspot.HotSpotDemo;
 import io.jstm.examples.http.HttpDemo;
 import io.jstm.examples.lee.LeeDemo;
 import io.jstm.examples.logs.LogsDemo;
+import io.jstm.examples.titles.TitlesDemo;
 
 import java.util.Arrays;
 
@@ -23,8 +24,9 @@ public final class Examples {
             case "lee" -> LeeDemo.main(rest);
             case "http" -> HttpDemo.main(rest);
             case "logs" -> LogsDemo.main(rest);
+            case "titles" -> TitlesDemo.main(rest);
             default -> {
-                System.err.println("unknown example '" + which + "'; available: bank, hotspot, lee, http, logs");
+                System.err.println("unknown example '" + which + "'; available: bank, hotspot, lee, http, logs, titles");
                 System.exit(2);
             }
         }
