@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * Times a run several times and keeps the fastest (the machine is shared, so
  * the fastest run is the least disturbed one), checking every run's answer;
  * for jstm runs, also that run's {@link Stm#statistics()} and
- * {@link Stm#conflictReport()}. Prints the demos' throughput table.
+ * {@link Stm#conflictReport()}. Prints the demos' comparison.
  */
 public final class BestOf {
     private BestOf() {}
@@ -44,9 +44,22 @@ public final class BestOf {
         }
     }
 
-    /** The table's header; {@code unit} names what the rates count ("ops", "pixels"). */
-    public static void printHeader(String unit) {
+    /**
+     * The demos' report: a table of the three variants (time, {@code units} per
+     * second, whether every run was right), jstm's rate against the global
+     * lock's, and jstm's counters and top conflict sites ({@link ConflictSummary}).
+     *
+     * @param unit what the rates count ("requests", "pixels")
+     */
+    public static void printComparison(String unit, long units, int threads, Timed<?> sequential, Timed<?> stm,
+                                       Timed<?> lock) {
         System.out.printf(Locale.ROOT, "%n%-12s %10s %16s  %s%n", "variant", "time ms", unit + "/s", "correct");
+        sequential.print("sequential", units);
+        stm.print("jstm", units);
+        lock.print("global lock", units);
+        System.out.printf(Locale.ROOT, "%njstm %s the global lock's %s/s (%d threads)%n",
+                ConflictSummary.ratio(stm.rate(units), lock.rate(units)), unit, threads);
+        ConflictSummary.print(stm.stats(), stm.conflicts());
     }
 
     /** Runs {@code run} {@code runs} times (at least once) and keeps the fastest. */

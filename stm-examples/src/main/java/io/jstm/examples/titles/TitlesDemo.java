@@ -2,7 +2,6 @@ package io.jstm.examples.titles;
 
 import io.jstm.examples.common.BestOf;
 import io.jstm.examples.common.BestOf.Timed;
-import io.jstm.examples.common.ConflictSummary;
 import io.jstm.examples.common.Options;
 
 import java.util.List;
@@ -69,13 +68,7 @@ public final class TitlesDemo {
         Timed<Outcome> lock = BestOf.time(runs, () -> TitleIndex.locked(corpus),
                 index -> Replay.run(index, traffic, threads), check);
 
-        BestOf.printHeader("requests");
-        seq.print("sequential", requests);
-        stm.print("jstm", requests);
-        lock.print("global lock", requests);
-        System.out.printf("%njstm %s the global lock's requests/s (%d threads)%n",
-                ConflictSummary.ratio(stm.rate(requests), lock.rate(requests)), threads);
-        ConflictSummary.print(stm.stats(), stm.conflicts());
+        BestOf.printComparison("requests", requests, threads, seq, stm, lock);
 
         Outcome out = stm.result();
         System.out.printf("%njstm run: %,d queries returned %,d titles (%.1f a query), %,d without their pair; "
