@@ -3,6 +3,7 @@ package io.jstm.examples;
 import io.jstm.examples.bank.BankDemo;
 import io.jstm.examples.hotspot.HotSpotDemo;
 import io.jstm.examples.http.HttpDemo;
+import io.jstm.examples.image.ImageDemo;
 import io.jstm.examples.lee.LeeDemo;
 import io.jstm.examples.logs.LogsDemo;
 import io.jstm.examples.titles.TitlesDemo;
@@ -25,8 +26,9 @@ public final class Examples {
             case "http" -> HttpDemo.main(rest);
             case "logs" -> LogsDemo.main(rest);
             case "titles" -> TitlesDemo.main(rest);
+            case "image" -> ImageDemo.main(rest);
             default -> {
-                System.err.println("unknown example '" + which + "'; available: bank, hotspot, lee, http, logs, titles");
+                System.err.println("unknown example '" + which + "'; available: bank, hotspot, lee, http, logs, titles, image");
                 System.exit(2);
             }
         }
