@@ -6,6 +6,7 @@ import io.jstm.examples.http.HttpDemo;
 import io.jstm.examples.image.ImageDemo;
 import io.jstm.examples.lee.LeeDemo;
 import io.jstm.examples.logs.LogsDemo;
+import io.jstm.examples.monitor.MonitorDemo;
 import io.jstm.examples.titles.TitlesDemo;
 
 import java.util.Arrays;
@@ -27,8 +28,9 @@ public final class Examples {
             case "logs" -> LogsDemo.main(rest);
             case "titles" -> TitlesDemo.main(rest);
             case "image" -> ImageDemo.main(rest);
+            case "monitor" -> MonitorDemo.main(rest);
             default -> {
-                System.err.println("unknown example '" + which + "'; available: bank, hotspot, lee, http, logs, titles, image");
+                System.err.println("unknown example '" + which + "'; available: bank, hotspot, lee, http, logs, titles, image, monitor");
                 System.exit(2);
             }
         }
