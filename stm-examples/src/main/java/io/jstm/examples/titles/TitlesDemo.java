@@ -19,8 +19,8 @@ import java.util.function.Predicate;
  * count must agree, and the final index must equal a sequential rebuild from
  * the final articles.
  *
- * <p>Usage: {@code titles [articles=100000] [threads=2] [--requests=200000] [--updates=10] [--seed=42]
- * [--runs=3] [--trace]} ({@code --updates}: percent of requests that are updates; times are the best of
+ * <p>Usage: {@code titles [articles=100000] [threads=2] [--requests=100000] [--updates=10] [--seed=42]
+ * [--runs=2] [--trace]} ({@code --updates}: percent of requests that are updates; times are the best of
  * {@code runs})
  */
 public final class TitlesDemo {
@@ -34,10 +34,10 @@ public final class TitlesDemo {
         Options o = Options.parse(args, USAGE, 2, "requests=", "updates=", "seed=", "runs=", "trace");
         int articles = o.positional(0, 100_000);
         int threads = o.positional(1, 2);
-        int requests = o.intValue("requests", 200_000);
+        int requests = o.intValue("requests", 100_000);
         int updates = o.intValue("updates", 10);
         long seed = o.longValue("seed", 42);
-        int runs = o.intValue("runs", 3);
+        int runs = o.intValue("runs", 2);
         boolean trace = o.flag("trace");
 
         long t0 = System.nanoTime();
@@ -52,13 +52,11 @@ public final class TitlesDemo {
                 traffic.count(Op.Kind.AUDIT), threads, Runtime.getRuntime().availableProcessors(), runs);
 
         // Warm-up on a small index, so the timed runs measure compiled code.
-        Traffic small = Traffic.generate(20_000, 50_000, updates, seed + 1);
+        Traffic small = Traffic.generate(10_000, 40_000, updates, seed + 1);
         Corpus smallCorpus = Corpus.of(small.initial());
-        for (int i = 0; i < 2; i++) {
-            Replay.run(TitleIndex.sequential(smallCorpus), small, 1);
-            Replay.run(TitleIndex.jstm(smallCorpus), small, threads);
-            Replay.run(TitleIndex.locked(smallCorpus), small, threads);
-        }
+        Replay.run(TitleIndex.sequential(smallCorpus), small, 1);
+        Replay.run(TitleIndex.jstm(smallCorpus), small, threads);
+        Replay.run(TitleIndex.locked(smallCorpus), small, threads);
 
         Predicate<Outcome> check = out -> out.problems(traffic, expectedIndex).isEmpty();
         Timed<Outcome> seq = BestOf.time(runs, () -> TitleIndex.sequential(corpus),
