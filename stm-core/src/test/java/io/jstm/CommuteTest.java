@@ -119,6 +119,58 @@ class CommuteTest {
         assertEquals(2, r.get());
     }
 
+    /**
+     * Pending functions kept in one chain per ref: many of them in one transaction, and
+     * nested blocks and orElse branches whose commutes on the same ref are undone while
+     * the enclosing ones stay, in the order they were made (a string records the order).
+     */
+    @Test
+    void longChainsOfCommutesOnOneRefSurviveNestedUndoInOrder() {
+        Ref<String> log = Ref.of("");
+        LongRef n = LongRef.of(0);
+        Stm.atomic(() -> {
+            for (int i = 0; i < 20_000; i++) {
+                n.commute(v -> v + 1);
+            }
+            log.commute(s -> s + "a");
+            log.commute(s -> s + "b");
+            assertThrows(IllegalStateException.class, () -> Stm.atomic(() -> {
+                log.commute(s -> s + "X"); // undone with its block
+                n.commute(v -> v + 1_000_000);
+                Stm.atomic(() -> log.commute(s -> s + "Y")); // joins, then undone with the outer nested block
+                throw new IllegalStateException("undo the nested block");
+            }));
+            log.commute(s -> s + "c");
+            Stm.orElse(() -> {
+                log.commute(s -> s + "Z"); // undone: the branch retries
+                for (int i = 0; i < 1_000; i++) {
+                    n.commute(v -> v + 1_000_000);
+                }
+                Stm.retry();
+                return null;
+            }, () -> {
+                log.commute(s -> s + "d");
+                return null;
+            });
+            Stm.atomic(() -> log.commute(s -> s + "e")); // a nested block that commits
+            log.commute(s -> s + "f");
+        });
+        assertEquals("abcdef", log.get());
+        assertEquals(20_000, n.get());
+        // A read resolves the chain: same order, with the transaction's own later commutes after it.
+        String seen = Stm.atomic(() -> {
+            for (char ch = 'g'; ch <= 'k'; ch++) {
+                char c = ch;
+                log.commute(s -> s + c);
+            }
+            String s = log.get();
+            log.commute(x -> x + "!");
+            return s;
+        });
+        assertEquals("abcdefghijk", seen);
+        assertEquals("abcdefghijk!", log.get());
+    }
+
     @Test
     void aFailingCommuteFunctionRollsBackTheWholeTransaction() {
         LongRef a = LongRef.of(1), b = LongRef.of(1);

@@ -140,16 +140,23 @@ final class WriteSet {
                 logUndo(i);
             }
             Object pending = objects[i];
-            Object[] chain;
-            if (pending instanceof Object[] && ((Object[]) pending).length > 0
-                    && ((Object[]) pending)[0] == CHAIN_TAG) {
-                Object[] old = (Object[]) pending;
-                chain = java.util.Arrays.copyOf(old, old.length + 1);
+            if (pending instanceof Chain) {
+                Chain chain = (Chain) pending;
+                if (i < undoFloor && chain.epoch != epoch) {
+                    // The chain predates the open checkpoint: log it untouched, append to a copy.
+                    logUndo(i);
+                    chain = chain.copy(epoch);
+                    objects[i] = chain;
+                }
+                chain.add(f);
             } else {
-                chain = new Object[] {CHAIN_TAG, pending, null};
+                if (i < undoFloor) {
+                    logUndo(i);
+                }
+                Chain chain = new Chain(epoch, pending);
+                chain.add(f);
+                objects[i] = chain;
             }
-            chain[chain.length - 1] = f;
-            objects[i] = chain;
             return true;
         }
         i = append(c);
@@ -162,25 +169,55 @@ final class WriteSet {
         return true;
     }
 
-    /** Marks a chain of several pending functions (a user's own Object[] value is never mistaken for one). */
-    private static final Object CHAIN_TAG = new Object();
+    /**
+     * Several functions pending on one commute entry, oldest first: appended in
+     * place (amortized O(1), so a transaction may commute one ref any number of
+     * times). A chain is never changed once an open checkpoint's undo log may
+     * hold it: the first append in a new checkpoint {@link #epoch} copies it.
+     */
+    private static final class Chain {
+        final int epoch;
+        Object[] fns;
+        int n;
+
+        Chain(int epoch, Object first) {
+            this.epoch = epoch;
+            this.fns = new Object[4];
+            this.fns[0] = first;
+            this.n = 1;
+        }
+
+        private Chain(int epoch, Object[] fns, int n) {
+            this.epoch = epoch;
+            this.fns = fns;
+            this.n = n;
+        }
+
+        void add(Object f) {
+            if (n == fns.length) {
+                fns = Arrays.copyOf(fns, n << 1);
+            }
+            fns[n++] = f;
+        }
+
+        Chain copy(int epoch) {
+            return new Chain(epoch, Arrays.copyOf(fns, Math.max(4, n << 1)), n);
+        }
+    }
+
+    /** Changes whenever a checkpoint opens or closes: chains made in an earlier epoch may be in an undo log. */
+    private int epoch;
 
     /** How many functions are pending on commute entry {@code i}. */
     int pendingCount(int i) {
         Object pending = objects[i];
-        if (pending instanceof Object[] && ((Object[]) pending).length > 0 && ((Object[]) pending)[0] == CHAIN_TAG) {
-            return ((Object[]) pending).length - 1;
-        }
-        return 1;
+        return pending instanceof Chain ? ((Chain) pending).n : 1;
     }
 
     /** The {@code k}-th (oldest first) function pending on commute entry {@code i}. */
     Object pendingAt(int i, int k) {
         Object pending = objects[i];
-        if (pending instanceof Object[] && ((Object[]) pending).length > 0 && ((Object[]) pending)[0] == CHAIN_TAG) {
-            return ((Object[]) pending)[k + 1];
-        }
-        return pending;
+        return pending instanceof Chain ? ((Chain) pending).fns[k] : pending;
     }
 
     /** Replaces commute entry {@code i} by a plain write of {@code v} (after the pending functions were applied). */
@@ -289,6 +326,7 @@ final class WriteSet {
     long openCheckpoint() {
         long saved = ((long) undoFloor << 32) | (size & 0xFFFFFFFFL);
         undoFloor = size;
+        epoch++;
         return saved;
     }
 
@@ -329,6 +367,7 @@ final class WriteSet {
     /** Closes a checkpoint, restoring the enclosing one's undo floor. */
     void closeCheckpoint(long saved) {
         undoFloor = (int) (saved >>> 32);
+        epoch++;
         if (undoFloor == 0) {
             Arrays.fill(undoObjects, 0, undoSize, null);
             undoSize = 0;
