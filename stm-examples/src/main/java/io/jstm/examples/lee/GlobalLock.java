@@ -2,8 +2,11 @@ package io.jstm.examples.lee;
 
 import io.jstm.examples.lee.Board.Route;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 
 /**
  * The lock baseline: worker threads take routes in board order and lay each
@@ -19,13 +22,14 @@ public final class GlobalLock implements Router {
     }
 
     @Override
-    public Solution route(Board board, int threads) {
+    public Routing prepare(Board board, int threads) {
         int[] depth = new int[board.cells()];
         int[][] paths = new int[board.routes().size()][];
         ReentrantLock lock = new ReentrantLock();
-        RouteWorkers.Times time = RouteWorkers.run("lee-lock", threads, board.routes().size(), () -> {
+        List<IntConsumer> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
             PathFinder finder = new PathFinder.OverArray(board, depth);
-            return index -> {
+            workers.add(index -> {
                 Route r = board.routes().get(index);
                 int[] path = null;
                 lock.lock();
@@ -40,9 +44,14 @@ public final class GlobalLock implements Router {
                 } finally {
                     lock.unlock();
                 }
-                paths[index] = path; // published to the caller by Thread.join
-            };
-        });
-        return new Solution(name(), threads, board, paths, depth, time.nanos(), time.cpuNanos());
+                paths[index] = path;
+            });
+        }
+        return new RouteWorkers(name(), board, paths, workers) {
+            @Override
+            int[] finalDepth() {
+                return depth;
+            }
+        };
     }
 }

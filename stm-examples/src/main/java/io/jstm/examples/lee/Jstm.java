@@ -2,24 +2,15 @@ package io.jstm.examples.lee;
 
 import io.jstm.LongRef;
 import io.jstm.Stm;
-import io.jstm.examples.lee.Board.Route;
 
-import java.util.Arrays;
+import java.util.function.IntSupplier;
 
 /**
- * Lee on jstm: the depth grid is a shared {@code LongRef[]}, one ref per cell,
- * and each route (expand, backtrack, lay) is one {@link Stm#atomic} transaction.
- * Worker threads take routes in board order from a shared counter.
- *
- * <p>A route's transaction reads the depth of every cell its wavefront reaches
- * (thousands to hundreds of thousands of refs on a 600 x 600 board) and writes
- * the few hundred cells of its path. Two routes conflict when one lays its path
- * through cells the other's wavefront read: the engine then re-runs the loser,
- * which sees the new depths and may choose another path. The expansion's
- * private matrices live in a per-thread {@link PathFinder} outside the
- * transaction: a re-run simply overwrites them.
+ * Lee on jstm: the depth grid is a {@code LongRef[]}, one ref per cell, and
+ * each route is one {@link Stm#atomic} transaction (see {@link StmRouter} for
+ * what a route's transaction reads and writes, and when two routes conflict).
  */
-public final class Jstm implements Router {
+public final class Jstm extends StmRouter {
     private final Boolean namedCells;
 
     /** Names the cell refs ({@code depth(x,y)}) only while conflict tracing is on, so reports are readable. */
@@ -38,54 +29,36 @@ public final class Jstm implements Router {
     }
 
     @Override
-    public Solution route(Board board, int threads) {
-        LongRef[] grid = grid(board, namedCells != null ? namedCells : Stm.conflictTracing());
-        int[][] paths = new int[board.routes().size()][];
-        RouteWorkers.Times time = RouteWorkers.run("lee-jstm", threads, board.routes().size(), () -> {
-            PathFinder finder = new OverRefs(board, grid);
-            return index -> {
-                Route r = board.routes().get(index);
-                int length = Stm.atomic(() -> {
-                    int n = finder.find(r);
-                    int[] path = finder.path();
-                    for (int i = 0; i < n; i++) {
-                        LongRef cell = grid[path[i]];
-                        cell.set(cell.get() + 1);
-                    }
-                    return n;
-                });
-                // The finder still holds the committed attempt's path: copy it out of the transaction.
-                paths[index] = length > 0 ? Arrays.copyOf(finder.path(), length) : null;
-            };
-        });
-        int[] depth = new int[grid.length];
-        for (int c = 0; c < grid.length; c++) {
-            depth[c] = Math.toIntExact(grid[c].get());
-        }
-        return new Solution(name(), threads, board, paths, depth, time.nanos(), time.cpuNanos());
-    }
-
-    private static LongRef[] grid(Board board, boolean named) {
-        LongRef[] grid = new LongRef[board.cells()];
-        for (int c = 0; c < grid.length; c++) {
-            grid[c] = named ? LongRef.named("depth(" + c % board.width() + "," + c / board.width() + ")", 0)
+    protected Grid newGrid(Board board) {
+        boolean named = namedCells != null ? namedCells : Stm.conflictTracing();
+        LongRef[] refs = new LongRef[board.cells()];
+        for (int c = 0; c < refs.length; c++) {
+            refs[c] = named ? LongRef.named("depth(" + c % board.width() + "," + c / board.width() + ")", 0)
                     : LongRef.of(0);
         }
-        return grid;
+        return new RefGrid(refs);
     }
 
-    /** Reads depths transactionally: inside the route's atomic block, each read joins its read set. */
-    static final class OverRefs extends PathFinder {
-        private final LongRef[] grid;
+    @Override
+    protected int atomic(IntSupplier route) {
+        return Stm.atomic(route::getAsInt);
+    }
 
-        OverRefs(Board board, LongRef[] grid) {
-            super(board);
-            this.grid = grid;
+    private record RefGrid(LongRef[] refs) implements Grid {
+        @Override
+        public int depth(int cell) {
+            return (int) refs[cell].get();
         }
 
         @Override
-        protected int depth(int cell) {
-            return (int) grid[cell].get();
+        public void increment(int cell) {
+            LongRef r = refs[cell];
+            r.set(r.get() + 1);
+        }
+
+        @Override
+        public int committedDepth(int cell) {
+            return Math.toIntExact(refs[cell].get());
         }
     }
 }

@@ -9,46 +9,71 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
-import java.util.function.Supplier;
 
 /**
- * Runs a board's routes on worker threads that take route indices from one
- * shared counter, in board order, until none are left.
+ * A prepared routing that runs a board's routes on worker threads, each taking
+ * route indices from one shared counter, in board order, until none are left.
  *
- * <p>Each thread first builds its own worker (its {@link PathFinder}, about
- * 8 MB on a 600 x 600 board) and then waits at a start gate; the clock runs
- * from opening the gate until the last worker ends, so allocation and thread
- * start-up are not timed. If a worker throws, the others stop taking routes
- * and the first failure is rethrown.
+ * <p>The workers (each with its own {@link PathFinder}, about 8 MB on a
+ * 600 x 600 board) are built by the router's {@code prepare}, before this
+ * object. {@link #run()} starts one thread per worker and waits for all to be
+ * ready at a start gate; the clock runs from opening the gate until the last
+ * worker ends, so neither allocation nor thread start-up is timed. If a worker
+ * throws, the others stop taking routes and the first failure is rethrown.
+ *
+ * <p>Workers write the path of route {@code i} to {@code paths[i]}; those writes
+ * reach {@link #solution()} through {@link Thread#join()}.
  */
-final class RouteWorkers {
-    private RouteWorkers() {}
+abstract class RouteWorkers implements Router.Routing {
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+    private final String router;
+    private final Board board;
+    private final int[][] paths;
+    private final List<? extends IntConsumer> workers;
+    private boolean started;
+    private boolean done;
+    private long nanos;
+    private long cpuNanos;
 
     /**
-     * @param newWorker called once on each worker thread; the consumer it returns lays route {@code index}
-     * @return the routing time: wall clock and the workers' CPU time
+     * @param paths   where the workers store each route's path (null if stuck); one slot per route
+     * @param workers one per thread; {@code accept(i)} lays route {@code i}
      */
-    static Times run(String name, int threads, int routes, Supplier<IntConsumer> newWorker) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+    RouteWorkers(String router, Board board, int[][] paths, List<? extends IntConsumer> workers) {
+        if (workers.isEmpty()) {
+            throw new IllegalArgumentException(router + ": a routing needs at least 1 worker thread");
         }
+        this.router = router;
+        this.board = board;
+        this.paths = paths;
+        this.workers = List.copyOf(workers);
+    }
+
+    /** The final depth grid, by cell; called by {@link #solution()} after the workers ended. */
+    abstract int[] finalDepth();
+
+    /** Route attempts that aborted and ran again; 0 unless the router can abort. Called after the workers ended. */
+    long reruns() {
+        return 0;
+    }
+
+    @Override
+    public final void run() {
+        if (started) {
+            throw new IllegalStateException(router + ": this routing has run already; prepare a new one");
+        }
+        started = true;
+        int routes = paths.length;
         AtomicInteger nextRoute = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong cpu = new AtomicLong();
-        CountDownLatch ready = new CountDownLatch(threads);
+        CountDownLatch ready = new CountDownLatch(workers.size());
         CountDownLatch gate = new CountDownLatch(1);
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
+        List<Thread> threads = new ArrayList<>();
+        for (IntConsumer worker : workers) {
             Thread w = new Thread(() -> {
-                IntConsumer worker;
-                try {
-                    worker = newWorker.get();
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                    return;
-                } finally {
-                    ready.countDown();
-                }
+                ready.countDown();
                 try {
                     gate.await();
                     long cpu0 = cpuNow();
@@ -59,8 +84,8 @@ final class RouteWorkers {
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 }
-            }, name + "-" + t);
-            workers.add(w);
+            }, "lee-" + router.replace(' ', '-') + "-" + threads.size());
+            threads.add(w);
             w.start();
         }
         long start;
@@ -68,31 +93,35 @@ final class RouteWorkers {
             ready.await();
             start = System.nanoTime();
             gate.countDown();
-            for (Thread w : workers) {
+            for (Thread w : threads) {
                 w.join();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            for (Thread w : workers) {
+            for (Thread w : threads) {
                 w.interrupt();
             }
             throw new IllegalStateException("interrupted while routing", e);
         }
-        long nanos = System.nanoTime() - start;
+        nanos = System.nanoTime() - start;
         Throwable f = failure.get();
         if (f != null) {
-            throw new IllegalStateException(name + ": a worker failed: " + f, f);
+            throw new IllegalStateException(router + ": a worker failed: " + f, f);
         }
-        return new Times(nanos, CPU.isCurrentThreadCpuTimeSupported() ? cpu.get() : -1);
+        cpuNanos = CPU.isCurrentThreadCpuTimeSupported() ? cpu.get() : -1;
+        done = true;
     }
 
-    /** Wall-clock and summed worker CPU time of one run, in nanoseconds (cpu -1 if unsupported). */
-    record Times(long nanos, long cpuNanos) {}
-
-    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    @Override
+    public final Solution solution() {
+        if (!done) {
+            throw new IllegalStateException(router + ": no solution, the routing has not run to the end");
+        }
+        return new Solution(router, workers.size(), board, paths, finalDepth(), nanos, cpuNanos, reruns());
+    }
 
     /** The calling thread's CPU time, or 0 if the JVM cannot measure it. */
-    static long cpuNow() {
+    private static long cpuNow() {
         return CPU.isCurrentThreadCpuTimeSupported() ? CPU.getCurrentThreadCpuTime() : 0;
     }
 }

@@ -3,9 +3,10 @@ package io.jstm.examples.lee;
 import io.jstm.examples.lee.Board.Route;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * The floor: one thread, the depth grid a plain {@code int[]}, no
+ * The floor: one worker thread, the depth grid a plain {@code int[]}, no
  * synchronization. Every concurrent router is measured against this.
  */
 public final class Sequential implements Router {
@@ -16,27 +17,28 @@ public final class Sequential implements Router {
     }
 
     @Override
-    public Solution route(Board board, int threads) {
+    public Routing prepare(Board board, int threads) {
         if (threads != 1) {
             throw new IllegalArgumentException("the sequential router runs on 1 thread, not " + threads);
         }
         int[] depth = new int[board.cells()];
         int[][] paths = new int[board.routes().size()][];
         PathFinder finder = new PathFinder.OverArray(board, depth);
-        long cpu0 = RouteWorkers.cpuNow();
-        long start = System.nanoTime();
-        for (Route r : board.routes()) {
+        return new RouteWorkers(name(), board, paths, List.of(index -> {
+            Route r = board.routes().get(index);
             int length = finder.find(r);
             if (length > 0) {
                 int[] path = Arrays.copyOf(finder.path(), length);
                 for (int c : path) {
                     depth[c]++;
                 }
-                paths[r.index()] = path;
+                paths[index] = path;
             }
-        }
-        long nanos = System.nanoTime() - start;
-        long cpu = RouteWorkers.cpuNow() - cpu0;
-        return new Solution(name(), 1, board, paths, depth, nanos, cpu);
+        })) {
+            @Override
+            int[] finalDepth() {
+                return depth;
+            }
+        };
     }
 }

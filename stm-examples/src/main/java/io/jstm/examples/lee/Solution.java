@@ -18,14 +18,17 @@ public final class Solution {
     private final int[] depth;
     private final long nanos;
     private final long cpuNanos;
+    private final long reruns;
 
     /**
      * @param paths per route (by {@link Route#index()}), its cells start first, or null if stuck; kept, not copied
      * @param depth the final depth grid, by cell; kept, not copied
      * @param nanos wall-clock routing time
      * @param cpuNanos CPU time the routing threads used, summed (-1 if unknown)
+     * @param reruns route attempts that aborted and ran again (0 for routers that cannot abort)
      */
-    public Solution(String router, int threads, Board board, int[][] paths, int[] depth, long nanos, long cpuNanos) {
+    public Solution(String router, int threads, Board board, int[][] paths, int[] depth, long nanos, long cpuNanos,
+                    long reruns) {
         this.router = router;
         this.threads = threads;
         this.board = board;
@@ -33,6 +36,7 @@ public final class Solution {
         this.depth = depth;
         this.nanos = nanos;
         this.cpuNanos = cpuNanos;
+        this.reruns = reruns;
     }
 
     public String router() {
@@ -78,6 +82,15 @@ public final class Solution {
      */
     public long cpuNanos() {
         return cpuNanos;
+    }
+
+    /**
+     * Route attempts that aborted and ran again: the times the routes' atomic
+     * blocks ran, minus the routes. Counted by the router's workers, the same
+     * way for every STM; 0 for the sequential and lock routers.
+     */
+    public long reruns() {
+        return reruns;
     }
 
     /** Routes laid (not stuck). */

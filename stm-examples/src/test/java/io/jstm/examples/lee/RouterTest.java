@@ -86,11 +86,64 @@ class RouterTest {
         Board b = Board.load("testBoard");
         int expected = new Sequential().route(b, 1).laid();
         Stm.resetStatistics();
+        long reruns = 0;
         for (int i = 0; i < 10; i++) {
             Solution s = new Jstm().route(b, 2);
             assertEquals(expected, Validator.validate(s), "run " + i);
+            reruns += s.reruns();
         }
         assertEquals(10L * b.routes().size(), Stm.statistics().commits());
+        // The workers' own count of re-run blocks agrees with the engine's count of aborts.
+        assertEquals(Stm.statistics().conflictAborts(), reruns);
+    }
+
+    @Test
+    void routersThatCannotAbortReportNoReruns() {
+        Board b = Board.load("testBoard");
+        assertEquals(0, new Sequential().route(b, 1).reruns());
+        assertEquals(0, new GlobalLock().route(b, 2).reruns());
+        assertEquals(0, new Jstm().route(b, 1).reruns());
+    }
+
+    @Test
+    void aPreparedRoutingRunsOnceAndHasNoSolutionBeforeItRan() {
+        Router.Routing routing = new Jstm().prepare(Board.load("minimal"), 2);
+        IllegalStateException early = assertThrows(IllegalStateException.class, routing::solution);
+        assertEquals("jstm: no solution, the routing has not run to the end", early.getMessage());
+        routing.run();
+        assertEquals(2, Validator.validate(routing.solution()));
+        IllegalStateException again = assertThrows(IllegalStateException.class, routing::run);
+        assertEquals("jstm: this routing has run already; prepare a new one", again.getMessage());
+    }
+
+    @Test
+    void aWorkerFailureStopsTheRoutingAndNamesTheCause() {
+        StmRouter failing = new StmRouter() {
+            @Override
+            public String name() {
+                return "failing";
+            }
+
+            @Override
+            protected Grid newGrid(Board board) {
+                return new Jstm().newGrid(board);
+            }
+
+            @Override
+            protected int atomic(java.util.function.IntSupplier route) {
+                throw new UnsupportedOperationException("no transactions here");
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> failing.route(Board.load("testBoard"), 2));
+        assertInstanceOf(UnsupportedOperationException.class, e.getCause());
+    }
+
+    @Test
+    void zeroThreadsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new GlobalLock().prepare(Board.load("minimal"), 0));
+        assertThrows(IllegalArgumentException.class, () -> new Jstm().prepare(Board.load("minimal"), 0));
+        assertThrows(IllegalArgumentException.class, () -> new Sequential().prepare(Board.load("minimal"), 2));
     }
 
     @Test

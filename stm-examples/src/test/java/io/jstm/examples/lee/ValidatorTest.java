@@ -21,7 +21,7 @@ class ValidatorTest {
         for (int i = 0; i < paths.length; i++) {
             paths[i] = s.paths()[i] == null ? null : s.paths()[i].clone();
         }
-        return new Solution("planted", 1, s.board(), paths, s.depth().clone(), s.nanos(), s.cpuNanos());
+        return new Solution("planted", 1, s.board(), paths, s.depth().clone(), s.nanos(), s.cpuNanos(), 0);
     }
 
     /** The index of a laid route with at least {@code min} cells. */
@@ -87,14 +87,14 @@ class ValidatorTest {
         Board b = Board.parse("pads", "B 5 1\nP 0 0\nP 2 0\nP 4 0\nJ 0 0 4 0\nE\n");
         int[] path = {0, 1, 2, 3, 4};
         int[] depth = {1, 1, 1, 1, 1};
-        Solution s = new Solution("planted", 1, b, new int[][] {path}, depth, 0, 0);
+        Solution s = new Solution("planted", 1, b, new int[][] {path}, depth, 0, 0, 0);
         Exception e = assertThrows(Validator.InvalidSolutionException.class, () -> Validator.validate(s));
         assertTrue(e.getMessage().contains("pad"), e.getMessage());
     }
 
     @Test
     void aMissingPathsEntryIsRejected() {
-        Solution s = new Solution("planted", 1, good.board(), new int[good.paths().length - 1][], good.depth(), 0, 0);
+        Solution s = new Solution("planted", 1, good.board(), new int[good.paths().length - 1][], good.depth(), 0, 0, 0);
         assertThrows(Validator.InvalidSolutionException.class, () -> Validator.validate(s));
     }
 }
