@@ -21,6 +21,9 @@ import scala.concurrent.stm.japi.STM;
  * implementation is loaded, so every accessor call site is monomorphic and
  * inlined.
  *
+ * <p>The Lee routers ({@link ScalaStmRouter}, {@link MultiverseRouter}) use
+ * the ScalaSTM and serializable Multiverse blocks as their atomic block too.
+ *
  * <p>Those algorithms need serializable transactions. jstm and ScalaSTM
  * provide them; Multiverse does at {@link IsolationLevel#Serializable} (its
  * default is snapshot isolation); Clojure refs are always snapshot isolation,
