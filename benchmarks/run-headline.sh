@@ -6,7 +6,9 @@
 #   SKIP_BUILD=1 benchmarks/run-headline.sh   reuse benchmarks/target/benchmarks.jar
 #
 # 70 trials of 8 s plus fork start-up and checks: an estimated 12 minutes on
-# the project's 2-core machine. Run it when nothing else is running. Writes, under benchmarks/:
+# the project's 2-core machine. Run it when nothing else is running. LeeBench
+# (Lee-TM routing, minutes on its own) is not part of it; benchmarks/README.md
+# gives its command. Writes, under benchmarks/:
 #   target/results.json   JMH's JSON (every score, error, abort and gc counter)
 #   target/results.log    JMH's console output
 #   target/results.md     the markdown tables (peer x workload x threads, ratios to jstm)
@@ -16,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  # -am builds the stm-core of this checkout, so the numbers are for this code.
+  # -am builds the stm-core (and stm-examples) of this checkout, so the numbers are for this code.
   mvn -B -q -pl benchmarks -am package -DskipTests
 fi
 
