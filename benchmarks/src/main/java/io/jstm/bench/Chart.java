@@ -126,6 +126,11 @@ public final class Chart {
             String cls = parts[parts.length - 2];
             String workload = cls.endsWith("Bench") ? cls.substring(0, cls.length() - 5) : cls;
             Map<String, Object> params = (Map<String, Object>) run.getOrDefault("params", Map.of());
+            if (!params.isEmpty() && !params.containsKey("impl")) {
+                // Not a jstm-versus-peers workload (TMapBench compares maps through its own
+                // parameter): no jstm row to take ratios to; benchmarks/README.md tabulates it.
+                continue;
+            }
             String impl = String.valueOf(params.getOrDefault("impl", parts[parts.length - 1]));
             Map<String, Metric> secondary = new LinkedHashMap<>();
             Map<String, Object> sec = (Map<String, Object>) run.getOrDefault("secondaryMetrics", Map.of());

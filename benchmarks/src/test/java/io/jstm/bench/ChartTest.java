@@ -29,6 +29,10 @@ class ChartTest {
               {"benchmark": "io.jstm.bench.SmallTxnBench.t1", "mode": "avgt", "threads": 1,
                "params": {"impl": "jstm"},
                "primaryMetric": {"score": 50.0, "scoreError": 1.0, "scoreUnit": "ns/op"},
+               "secondaryMetrics": {}},
+              {"benchmark": "io.jstm.bench.TMapBench.t1", "mode": "thrpt", "threads": 1,
+               "params": {"map": "jstmTMap"},
+               "primaryMetric": {"score": 9.0, "scoreError": 1.0, "scoreUnit": "ops/us"},
                "secondaryMetrics": {}}
             ]
             """;
@@ -38,7 +42,7 @@ class ChartTest {
         Path json = dir.resolve("results.json");
         Files.writeString(json, RESULTS);
         List<Chart.Result> results = Chart.read(json);
-        assertEquals(3, results.size());
+        assertEquals(3, results.size(), "the TMap result (no impl parameter) is left out");
         // SmallTxn sorts first; 50 ns per op at one thread is 20 million ops/s.
         assertEquals("SmallTxn", results.get(0).workload());
         assertEquals(20.0, results.get(0).throughput(), 1e-9);
