@@ -116,6 +116,71 @@ class WorkloadsTest {
         assertEquals("unknown impl 'nosuchstm'; see the @Param list of the benchmark class", e.getMessage());
     }
 
+    /**
+     * Two producers and two consumers through the bounded queue, as the JMH group runs
+     * them; once the producers are done the consumers are stopped the way JMH stops them
+     * (its Control flag), then the benchmark's own check runs. Every put item is taken
+     * once or still queued.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {Impls.JSTM, BlockingQueueBench.ARRAY_BLOCKING_QUEUE})
+    void blockingQueueHandsEveryItemOverOnce(String impl) throws Exception {
+        BlockingQueueBench bench = new BlockingQueueBench();
+        bench.impl = impl;
+        bench.setUp();
+        org.openjdk.jmh.infra.Control producers = new org.openjdk.jmh.infra.Control();
+        org.openjdk.jmh.infra.Control consumers = new org.openjdk.jmh.infra.Control();
+        java.util.concurrent.atomic.AtomicLong put = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong took = new java.util.concurrent.atomic.AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            threads.add(new Thread(() -> {
+                try {
+                    for (int k = 0; k < OPS_PER_THREAD; k++) {
+                        if (bench.put(producers)) {
+                            put.incrementAndGet();
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        List<Thread> takers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            takers.add(new Thread(() -> {
+                try {
+                    while (bench.take(consumers)) {
+                        took.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        takers.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+        // The consumers drain what is left, then stop.
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (took.get() < put.get() && System.nanoTime() < deadline && failure.get() == null) {
+            Thread.sleep(1);
+        }
+        consumers.stopMeasurement = true;
+        for (Thread t : takers) {
+            t.join(60_000);
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a worker failed", failure.get());
+        }
+        assertEquals(2L * OPS_PER_THREAD, put.get(), "every put got in");
+        assertEquals(put.get(), took.get(), "every item taken once");
+        bench.check();
+    }
+
     private static <B> B plain(B bench) {
         try {
             bench.getClass().getField("impl").set(bench, Impls.PLAIN);

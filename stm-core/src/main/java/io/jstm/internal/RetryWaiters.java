@@ -33,11 +33,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * getting a CPU). Order of service comes from turns: a woken waiter stays
  * listed on its stripes, <em>in service</em>, until its atomic call ends or
  * blocks again ({@link #done}); and a writing commit first waits for its turn
- * ({@link #awaitTurn}): while an older call in service may have read a cell
- * the commit would write, the committer parks, and it is unparked when that
- * call is done. The woken re-run in parallel; where a younger one's commit
- * would change what an older one read, the older commits first, and the
- * younger, if the older's commit changed what it read, re-runs (still in
+ * ({@link #awaitTurn}): while an older call in service, one that first blocked
+ * more than {@link #STARVING_NANOS} ago, may have read a cell the commit would
+ * write, the committer parks, and it is unparked when that call is done
+ * (calls served sooner race freely: see {@link #STARVING_NANOS}). The woken
+ * re-run in parallel; where a younger one's commit would change what such an
+ * older one read, the older commits first, and the younger, if the older's
+ * commit changed what it read, re-runs (still in
  * service, still in its place) and blocks again if its condition no longer
  * holds. A commit by a call that never blocked (no ticket) is youngest of all,
  * so a newcomer does not take an item from under the woken waiters either
@@ -129,6 +131,8 @@ final class RetryWaiters {
         /** Bloom filter of the cells read; written before the entry is queued (published by the stripe lock). */
         final long[] filter = new long[4];
         final long ticket;
+        /** {@link System#nanoTime()} when the call first blocked: it has a turn once it waited {@link #STARVING_NANOS}. */
+        final long since;
         /** Stripes the entry is queued on; written before it is queued, read by the owner and under stripe locks. */
         long stripes;
         /**
@@ -149,8 +153,9 @@ final class RetryWaiters {
          */
         volatile Object owner;
 
-        Waiter(long ticket) {
+        Waiter(long ticket, long since) {
             this.ticket = ticket;
+            this.since = since;
         }
     }
 
@@ -168,6 +173,15 @@ final class RetryWaiters {
      * goes before younger woken calls.
      */
     static final int PRECISE_BITS = 64;
+    /**
+     * A woken call has a turn (younger commits wait for it) only once it has been
+     * in line this long since it first blocked. Strict turns for every wake-up
+     * cost a context switch per hand-off: a bounded queue with producers and
+     * consumers both blocking ran 5 to 10 times slower. Calls served within this
+     * time need no protection; calls that wait longer, those a race could starve,
+     * are served in order (as Go's mutex turns FIFO once a waiter waited 1 ms).
+     */
+    static final long STARVING_NANOS = 1_000_000L;
     /** The longest one commit attempt waits for its turn behind older calls in service. */
     static final long TURN_NANOS = 10_000_000L;
     /** Commit attempts that went ahead after {@link #TURN_NANOS} (or an interrupt) with an older call still in service. */
@@ -221,17 +235,19 @@ final class RetryWaiters {
      * @param stale    the attempt read old versions: something already changed, do not wait
      * @param deadline {@link System#nanoTime()} deadline, or {@code Long.MAX_VALUE} for none
      * @param ticket   the caller's place in line ({@link #nextTicket()}, kept across re-blocks)
+     * @param since    {@link System#nanoTime()} when the call first blocked (with its ticket)
      * @param previous the caller's entry in service, if it blocks again: done (whatever
      *                 happens here) once the new entry is queued
      * @return the caller's entry, in service; or null if the deadline passed first (not in service)
      * @throws TransactionInterruptedException if interrupted while waiting (interrupt flag stays set; not in service)
      */
-    static Waiter await(Cell[] cells, long snapshot, boolean stale, long deadline, long ticket, Waiter previous) {
+    static Waiter await(Cell[] cells, long snapshot, boolean stale, long deadline, long ticket, long since,
+                        Waiter previous) {
         Waiter w = null;
         boolean counted = false, served = false;
         try {
             try {
-                w = new Waiter(ticket);
+                w = new Waiter(ticket, since);
                 for (Cell c : cells) {
                     int h = hash(c);
                     addToFilter(w.filter, h);
@@ -390,6 +406,7 @@ final class RetryWaiters {
         Thread me = Thread.currentThread();
         boolean timed = false;
         long deadline = 0;
+        long starvedSince = System.nanoTime() - STARVING_NANOS; // calls that first blocked before this have turns
         for (;;) {
             Stripe behind = null;
             for (long m = stripes; m != 0 && behind == null; m &= m - 1) {
@@ -398,7 +415,7 @@ final class RetryWaiters {
                 s.lock.lock();
                 try {
                     for (Waiter w : s.queue) {
-                        if (w.owner != null && w.ticket < ticket && w.thread != me
+                        if (w.owner != null && w.ticket < ticket && w.since - starvedSince < 0 && w.thread != me
                                 && (w.precise || ticket != Long.MAX_VALUE) && readAnyOf(w, hashes, stripe)) {
                             behind = s;
                             s.turnWaiters.add(me);

@@ -180,6 +180,8 @@ public final class Transaction {
     private Object siteKey;
     /** This atomic call's place in line for retry wake-ups (0 until it first blocks). */
     private long retryTicket;
+    /** {@link System#nanoTime()} when this atomic call first blocked (with {@link #retryTicket}). */
+    private long retrySince;
     /** This atomic call's entry while it is in service after a wake-up (see RetryWaiters), else null. */
     private RetryWaiters.Waiter inService;
     /** An error (OutOfMemoryError, StackOverflowError) met after the commit was decided; thrown once it completed. */
@@ -1064,13 +1066,14 @@ public final class Transaction {
             }
             if (retryTicket == 0) {
                 retryTicket = RetryWaiters.nextTicket();
+                retrySince = System.nanoTime();
             }
             // A call in service blocks again: await queues its new entry before it takes the old one
             // out of service, so the call never drops out of line (a younger commit cannot slip past).
             RetryWaiters.Waiter previous = inService;
             inService = null;
             handedOver = true;
-            inService = RetryWaiters.await(waitOn, snap, wasStale, deadline, retryTicket, previous);
+            inService = RetryWaiters.await(waitOn, snap, wasStale, deadline, retryTicket, retrySince, previous);
             if (inService == null) {
                 throw new RetryTimeoutException("the transaction kept calling Stm.retryFor(...) and nothing it "
                         + "read changed before the timeout; it was rolled back");
@@ -1114,6 +1117,7 @@ public final class Transaction {
         ConflictProfiler.Group savedGroup = lastGroup;
         AbortReason savedReason = abortReason;
         long savedTicket = retryTicket;
+        long savedSince = retrySince;
         RetryWaiters.Waiter savedService = inService;
         inService = null;
         try {
@@ -1121,6 +1125,7 @@ public final class Transaction {
         } finally {
             inService = savedService;
             retryTicket = savedTicket;
+            retrySince = savedSince;
             attempt = savedAttempt;
             retryDeadline = savedDeadline;
             restartInevitable = savedRestart;

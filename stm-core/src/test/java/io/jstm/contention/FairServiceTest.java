@@ -37,6 +37,14 @@ class FairServiceTest {
         return w;
     }
 
+    /**
+     * Lets every blocked call pass the engine's starvation threshold (1 ms in line):
+     * only such calls have turns that younger commits wait for.
+     */
+    static void waitPastTheStarvationThreshold() throws InterruptedException {
+        Thread.sleep(3);
+    }
+
     private static void assertNobodyInService() {
         assertEquals(0, Probes.retryCallsInService(), "woken calls still in service after every call ended");
     }
@@ -222,6 +230,7 @@ class FairServiceTest {
                 mailbox.set(null);
                 return v;
             })));
+            waitPastTheStarvationThreshold();
             long passedBefore = Probes.turnsPassed();
             mailbox.set("item-" + trial);
             String stolen = Stm.atomic(() -> {
@@ -274,6 +283,7 @@ class FairServiceTest {
                 mailbox.set(null);
                 return v;
             })));
+            waitPastTheStarvationThreshold();
             long passedBefore = Probes.turnsPassed();
             mailbox.set("item");
             assertTrue(readIt.await(ContentionWorkers.LIMIT.toMillis(), TimeUnit.MILLISECONDS));
@@ -328,6 +338,7 @@ class FairServiceTest {
                 Thread.currentThread().interrupt();
             }
         }));
+        waitPastTheStarvationThreshold();
         refs[0].set(1); // wakes the scan
         assertTrue(scanning.await(ContentionWorkers.LIMIT.toMillis(), TimeUnit.MILLISECONDS));
         long passedBefore = Probes.turnsPassed();
