@@ -1,5 +1,6 @@
 package io.jstm;
 
+import io.jstm.testing.Workers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

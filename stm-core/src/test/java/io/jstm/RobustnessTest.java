@@ -1,6 +1,7 @@
 package io.jstm;
 
 import io.jstm.internal.Probes;
+import io.jstm.testing.Workers;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

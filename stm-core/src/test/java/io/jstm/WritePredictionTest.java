@@ -1,5 +1,6 @@
 package io.jstm;
 
+import io.jstm.testing.Workers;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

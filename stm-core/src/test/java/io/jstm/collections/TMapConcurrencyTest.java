@@ -2,6 +2,7 @@ package io.jstm.collections;
 
 import io.jstm.Stm;
 import io.jstm.StmStatistics;
+import io.jstm.testing.Workers;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ class TMapConcurrencyTest {
     void concurrentMergesAndComputesLoseNoIncrement() throws Exception {
         TMap<Integer, Long> counts = new TMap<>();
         int threads = 4, perThread = 20_000, keys = 64;
-        new Threads().start(threads, w -> {
+        new Workers(Threads.LIMIT).start(threads, w -> {
             SplittableRandom rnd = new SplittableRandom(w);
             for (int i = 0; i < perThread; i++) {
                 int k = rnd.nextInt(keys);
@@ -48,7 +49,7 @@ class TMapConcurrencyTest {
         int threads = 2, rounds = 20_000, live = 500;
         List<List<Integer>> keysOf = keysByRootHalf(threads, live);
         Stm.resetStatistics();
-        new Threads().start(threads, w -> {
+        new Workers(Threads.LIMIT).start(threads, w -> {
             List<Integer> mine = keysOf.get(w);
             for (int i = 0; i < rounds; i++) {
                 Integer k = mine.get(i % live);
@@ -82,7 +83,7 @@ class TMapConcurrencyTest {
             map.put(k, 0L);
         }
         Stm.resetStatistics();
-        new Threads().start(threads, w -> {
+        new Workers(Threads.LIMIT).start(threads, w -> {
             for (int i = 0; i < rounds; i++) {
                 int k = (i % keysPerThread) * threads + w; // even keys for one thread, odd for the other
                 switch (i % 4) {
@@ -119,7 +120,7 @@ class TMapConcurrencyTest {
         }
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong audits = new AtomicLong();
-        Threads auditor = new Threads().start(1, a -> {
+        Workers auditor = new Workers(Threads.LIMIT).start(1, a -> {
             do {
                 Stm.atomic(() -> {
                     int counted = 0;
@@ -134,7 +135,7 @@ class TMapConcurrencyTest {
                 audits.incrementAndGet();
             } while (!done.get());
         });
-        Threads writerThreads = new Threads().start(writers, w -> {
+        Workers writerThreads = new Workers(Threads.LIMIT).start(writers, w -> {
             for (int i = window; i < window + rounds; i++) {
                 String in = w + ":" + i, out = w + ":" + (i - window);
                 Stm.atomic(() -> {
@@ -162,7 +163,7 @@ class TMapConcurrencyTest {
             accounts.put(i, each);
         }
         AtomicBoolean done = new AtomicBoolean();
-        Threads movers = new Threads().start(2, w -> {
+        Workers movers = new Workers(Threads.LIMIT).start(2, w -> {
             SplittableRandom rnd = new SplittableRandom(42 + w);
             for (int i = 0; i < 20_000; i++) {
                 int from = rnd.nextInt(n), to = rnd.nextInt(n);
@@ -173,7 +174,7 @@ class TMapConcurrencyTest {
                 });
             }
         });
-        Threads auditor = new Threads().start(1, w -> {
+        Workers auditor = new Workers(Threads.LIMIT).start(1, w -> {
             do {
                 long outside = 0;
                 for (Map.Entry<Integer, Long> e : accounts.entrySet()) { // a snapshot
@@ -198,7 +199,7 @@ class TMapConcurrencyTest {
         TSet<Integer> set = new TSet<>();
         int batches = 2_000, batch = 10;
         AtomicBoolean done = new AtomicBoolean();
-        Threads readers = new Threads().start(2, r -> {
+        Workers readers = new Workers(Threads.LIMIT).start(2, r -> {
             do {
                 List<Integer> keys = new ArrayList<>();
                 if (r == 0) {
@@ -218,7 +219,7 @@ class TMapConcurrencyTest {
                 assertEquals(keys.size(), seen.nextClearBit(0), "batches 0..b-1 exactly");
             } while (!done.get());
         });
-        Threads writer = new Threads().start(1, w -> {
+        Workers writer = new Workers(Threads.LIMIT).start(1, w -> {
             for (int b = 0; b < batches; b++) {
                 int first = b * batch;
                 Stm.atomic(() -> {

@@ -2,6 +2,7 @@ package io.jstm.collections;
 
 import io.jstm.Stm;
 import io.jstm.StmStatistics;
+import io.jstm.testing.Workers;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -32,12 +33,12 @@ class TQueueConcurrencyTest {
         for (int c = 0; c < consumers; c++) {
             received.add(new ArrayList<>());
         }
-        Threads consumerThreads = new Threads().start(consumers, c -> {
+        Workers consumerThreads = new Workers(Threads.LIMIT).start(consumers, c -> {
             for (int item; (item = q.take()) != STOP; ) {
                 received.get(c).add(item);
             }
         });
-        Threads producerThreads = new Threads().start(producers, p -> {
+        Workers producerThreads = new Workers(Threads.LIMIT).start(producers, p -> {
             for (int i = 0; i < perProducer; i++) {
                 int item = p * perProducer + i;
                 if ((i & 1) == 0) {
@@ -82,7 +83,7 @@ class TQueueConcurrencyTest {
                 q.offer(i);
             }
             Stm.resetStatistics();
-            new Threads().start(2, w -> {
+            new Workers(Threads.LIMIT).start(2, w -> {
                 for (int i = 0; i < rounds; i++) {
                     if (w == 0) {
                         assertTrue(q.offer(i));
@@ -104,7 +105,7 @@ class TQueueConcurrencyTest {
         for (int i = 0; i < n; i++) {
             left.offer(i);
         }
-        Threads movers = new Threads().start(2, w -> {
+        Workers movers = new Workers(Threads.LIMIT).start(2, w -> {
             for (int i = 0; i < 10_000; i++) {
                 Stm.atomic(() -> {
                     Integer x = Stm.orElse(left::take, right::take);
@@ -112,7 +113,7 @@ class TQueueConcurrencyTest {
                 });
             }
         });
-        Threads auditor = new Threads().start(1, a -> {
+        Workers auditor = new Workers(Threads.LIMIT).start(1, a -> {
             for (int i = 0; i < 2_000; i++) {
                 int total = Stm.atomic(() -> left.size() + right.size());
                 assertEquals(n, total);

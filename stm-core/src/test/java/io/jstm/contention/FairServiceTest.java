@@ -6,6 +6,7 @@ import io.jstm.RetryTimeoutException;
 import io.jstm.Stm;
 import io.jstm.TransactionInterruptedException;
 import io.jstm.internal.Probes;
+import io.jstm.testing.Workers;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -30,19 +31,11 @@ import static org.junit.jupiter.api.Assertions.*;
 class FairServiceTest {
 
     /** Starts {@code body} on a thread, waits until it is parked in retry. */
-    private static ContentionWorkers blockedWorker(String name, ContentionWorkers.Body body) {
-        ContentionWorkers w = new ContentionWorkers().start(name, 1, body);
+    private static Workers blockedWorker(String name, Workers.Body body) {
+        Workers w = new Workers(ContentionWorkers.LIMIT).start(name, 1, body);
         Thread t = w.threads().get(0);
         ContentionWorkers.awaitCondition(name + " blocks in retry", () -> ContentionWorkers.parkedInRetry(t));
         return w;
-    }
-
-    /**
-     * Lets every blocked call pass the engine's starvation threshold (1 ms in line):
-     * only such calls have turns that younger commits wait for.
-     */
-    static void waitPastTheStarvationThreshold() throws InterruptedException {
-        Thread.sleep(3);
     }
 
     private static void assertNobodyInService() {
@@ -53,7 +46,7 @@ class FairServiceTest {
     void aWokenCallThatThrowsLeavesService() throws Exception {
         LongRef r = LongRef.of(0);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        ContentionWorkers w = blockedWorker("thrower", unused -> {
+        Workers w = blockedWorker("thrower", unused -> {
             try {
                 Stm.atomic(() -> {
                     if (r.get() == 0) {
@@ -76,7 +69,7 @@ class FairServiceTest {
         LongRef r = LongRef.of(0);
         AtomicInteger runs = new AtomicInteger();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        ContentionWorkers w = blockedWorker("timeout", unused -> {
+        Workers w = blockedWorker("timeout", unused -> {
             try {
                 Stm.atomic(() -> {
                     runs.incrementAndGet();
@@ -100,7 +93,7 @@ class FairServiceTest {
         LongRef r = LongRef.of(0);
         AtomicInteger runs = new AtomicInteger();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        ContentionWorkers w = blockedWorker("interrupted", unused -> {
+        Workers w = blockedWorker("interrupted", unused -> {
             try {
                 Stm.atomic(() -> {
                     runs.incrementAndGet();
@@ -133,7 +126,7 @@ class FairServiceTest {
         LongRef x = LongRef.of(0);
         LongRef got = LongRef.of(-1);
         long passedBefore = Probes.turnsPassed();
-        ContentionWorkers w = blockedWorker("hooked", unused -> {
+        Workers w = blockedWorker("hooked", unused -> {
             long v = Stm.atomic(() -> {
                 long now = r.get();
                 if (now == 0) {
@@ -172,7 +165,7 @@ class FairServiceTest {
         CountDownLatch go = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        ContentionWorkers w = blockedWorker("conflicted", unused -> {
+        Workers w = blockedWorker("conflicted", unused -> {
             try {
                 Stm.atomic(() -> {
                     Stm.afterRollback(() -> {
@@ -222,7 +215,7 @@ class FairServiceTest {
         for (int trial = 0; trial < 20; trial++) {
             Ref<String> mailbox = Ref.named("mailbox", null);
             AtomicReference<String> consumed = new AtomicReference<>();
-            ContentionWorkers consumer = blockedWorker("consumer", unused -> consumed.set(Stm.atomic(() -> {
+            Workers consumer = blockedWorker("consumer", unused -> consumed.set(Stm.atomic(() -> {
                 String v = mailbox.get();
                 if (v == null) {
                     Stm.retry();
@@ -230,7 +223,7 @@ class FairServiceTest {
                 mailbox.set(null);
                 return v;
             })));
-            waitPastTheStarvationThreshold();
+            ContentionWorkers.waitPastTheStarvationThreshold();
             long passedBefore = Probes.turnsPassed();
             mailbox.set("item-" + trial);
             String stolen = Stm.atomic(() -> {
@@ -272,7 +265,7 @@ class FairServiceTest {
             CountDownLatch readIt = new CountDownLatch(1);
             AtomicReference<String> taken = new AtomicReference<>();
             AtomicInteger runs = new AtomicInteger();
-            ContentionWorkers consumer = blockedWorker("consumer", unused -> taken.set(Stm.atomic(() -> {
+            Workers consumer = blockedWorker("consumer", unused -> taken.set(Stm.atomic(() -> {
                 runs.incrementAndGet();
                 String v = mailbox.get();
                 if (v == null) {
@@ -283,7 +276,7 @@ class FairServiceTest {
                 mailbox.set(null);
                 return v;
             })));
-            waitPastTheStarvationThreshold();
+            ContentionWorkers.waitPastTheStarvationThreshold();
             long passedBefore = Probes.turnsPassed();
             mailbox.set("item");
             assertTrue(readIt.await(ContentionWorkers.LIMIT.toMillis(), TimeUnit.MILLISECONDS));
@@ -323,7 +316,7 @@ class FairServiceTest {
         }
         CountDownLatch scanning = new CountDownLatch(1);
         CountDownLatch writerDone = new CountDownLatch(1);
-        ContentionWorkers scan = blockedWorker("scan", unused -> Stm.atomic(() -> {
+        Workers scan = blockedWorker("scan", unused -> Stm.atomic(() -> {
             long sum = 0;
             for (LongRef r : refs) {
                 sum += r.get();
@@ -338,7 +331,7 @@ class FairServiceTest {
                 Thread.currentThread().interrupt();
             }
         }));
-        waitPastTheStarvationThreshold();
+        ContentionWorkers.waitPastTheStarvationThreshold();
         refs[0].set(1); // wakes the scan
         assertTrue(scanning.await(ContentionWorkers.LIMIT.toMillis(), TimeUnit.MILLISECONDS));
         long passedBefore = Probes.turnsPassed();

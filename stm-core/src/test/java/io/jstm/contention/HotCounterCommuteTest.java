@@ -5,6 +5,7 @@ import io.jstm.AbortReason;
 import io.jstm.LongRef;
 import io.jstm.Stm;
 import io.jstm.StmStatistics;
+import io.jstm.testing.Workers;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -34,7 +35,7 @@ class HotCounterCommuteTest {
 
         Stm.resetStatistics();
         long start = System.nanoTime();
-        new ContentionWorkers().start("commuter", THREADS, w -> {
+        new Workers(ContentionWorkers.LIMIT).start("commuter", THREADS, w -> {
             int[] n = new int[1];
             for (int i = 0; i < PER_THREAD; i++) {
                 n[0] = 0;
@@ -73,7 +74,7 @@ class HotCounterCommuteTest {
 
         Stm.resetStatistics();
         long start = System.nanoTime();
-        new ContentionWorkers().start("mixed", THREADS, w -> {
+        new Workers(ContentionWorkers.LIMIT).start("mixed", THREADS, w -> {
             SplittableRandom rnd = new SplittableRandom(w);
             int[] n = new int[1];
             long lastSeen = -1;

@@ -3,6 +3,7 @@ package io.jstm.contention;
 import io.jstm.LongRef;
 import io.jstm.Stm;
 import io.jstm.StmStatistics;
+import io.jstm.testing.Workers;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -41,7 +42,7 @@ class LivelockTest {
 
         Stm.resetStatistics();
         long start = System.nanoTime();
-        new ContentionWorkers().start("opposite", threads, w -> {
+        new Workers(ContentionWorkers.LIMIT).start("opposite", threads, w -> {
             boolean aFirst = (w & 1) == 0;
             LongRef first = aFirst ? a : b, second = aFirst ? b : a;
             int[] n = new int[1];
@@ -93,7 +94,7 @@ class LivelockTest {
 
         Stm.resetStatistics();
         long start = System.nanoTime();
-        ContentionWorkers writers = new ContentionWorkers().start("short-writer", 2, w -> {
+        Workers writers = new Workers(ContentionWorkers.LIMIT).start("short-writer", 2, w -> {
             SplittableRandom rnd = new SplittableRandom(w);
             // Bounded by the long transaction's rounds (done) and, as a safety net, by a count.
             for (int i = 0; i < 50_000_000 && !done.get(); i++) {

@@ -3,6 +3,7 @@ package io.jstm.contention;
 import io.jstm.LongRef;
 import io.jstm.Ref;
 import io.jstm.Stm;
+import io.jstm.testing.Workers;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -173,7 +174,7 @@ class SantaClausTest {
             boolean[] reindeerRound = new boolean[rounds + 1];
 
             long start = System.nanoTime();
-            ContentionWorkers all = new ContentionWorkers();
+            Workers all = new Workers(ContentionWorkers.LIMIT);
             all.start("reindeer", REINDEER, id -> {
                 List<Service> mine = new ArrayList<>();
                 served.add(mine);
@@ -372,7 +373,7 @@ class SantaClausTest {
         for (int trial = -1; trial < MAX_TRIALS && clean < CLEAN; trial++) { // trial -1: warm-up
             Ref<Integer> mailbox = Ref.named("mailbox", null);
             int[] got = new int[consumers];
-            ContentionWorkers workers = new ContentionWorkers();
+            Workers workers = new Workers(ContentionWorkers.LIMIT);
             for (int c = 0; c < consumers; c++) {
                 int me = c;
                 workers.start("consumer-" + c, 1, unused -> got[me] = Stm.atomic(() -> {
@@ -390,7 +391,7 @@ class SantaClausTest {
             long passedBefore = io.jstm.internal.Probes.turnsPassed();
             for (int item = 0; item < consumers; item++) {
                 int v = item;
-                FairServiceTest.waitPastTheStarvationThreshold(); // the waiting consumers have turns now
+                ContentionWorkers.waitPastTheStarvationThreshold(); // the waiting consumers have turns now
                 Stm.atomic(() -> {
                     if (mailbox.get() != null) {
                         Stm.retry();

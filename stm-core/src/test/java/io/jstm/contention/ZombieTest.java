@@ -3,6 +3,7 @@ package io.jstm.contention;
 import io.jstm.Ref;
 import io.jstm.Stm;
 import io.jstm.StmStatistics;
+import io.jstm.testing.Workers;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -130,7 +131,7 @@ class ZombieTest {
                 removals = new AtomicLong();
         Stm.resetStatistics();
         long start = System.nanoTime();
-        ContentionWorkers writing = new ContentionWorkers().start("rotator", writers, w -> {
+        Workers writing = new Workers(ContentionWorkers.LIMIT).start("rotator", writers, w -> {
             SplittableRandom rnd = new SplittableRandom(100 + w);
             for (int i = 0; i < 10_000_000 && !done.get(); i++) {
                 int k = rnd.nextInt(UNIVERSE);
@@ -150,7 +151,7 @@ class ZombieTest {
             }
         });
         try {
-            new ContentionWorkers().start("lookup", readers, w -> {
+            new Workers(ContentionWorkers.LIMIT).start("lookup", readers, w -> {
                 SplittableRandom rnd = new SplittableRandom(200 + w);
                 for (int i = 0; i < lookupsPerReader; i++) {
                     int k = rnd.nextInt(UNIVERSE);
