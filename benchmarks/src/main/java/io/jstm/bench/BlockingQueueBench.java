@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -42,9 +43,9 @@ import org.openjdk.jmh.infra.Control;
  * 1 ms at a time, then checks whether the iteration is over (JMH's
  * {@link Control}), so neither side is left blocked when the other stops.
  *
- * <p>Check: after every iteration no more items were taken than put, and every
- * item taken carries a sequence number that was put (none invented, none twice:
- * the taken numbers' sum is checked against their count's range).
+ * <p>Check: after every iteration the items taken plus those still queued are
+ * exactly the items put, in number and in the sum of their (random) values, so
+ * an item lost, duplicated or invented fails the trial.
  */
 @State(Scope.Group)
 @BenchmarkMode(Mode.Throughput)
@@ -62,19 +63,19 @@ public class BlockingQueueBench {
 
     private TQueue<Long> tqueue;
     private BlockingQueue<Long> abq;
-    private final AtomicLong puts = new AtomicLong();
-    private final AtomicLong takes = new AtomicLong();
-    private final AtomicLong phantoms = new AtomicLong();
-    private final java.util.concurrent.ConcurrentHashMap<Long, Boolean> taken = new java.util.concurrent.ConcurrentHashMap<>();
+    private final LongAdder putCount = new LongAdder();
+    private final LongAdder putSum = new LongAdder();
+    private final LongAdder takeCount = new LongAdder();
+    private final LongAdder takeSum = new LongAdder();
 
     @Setup(Level.Iteration)
     public void setUp() {
         tqueue = new TQueue<>(CAPACITY);
         abq = new ArrayBlockingQueue<>(CAPACITY);
-        puts.set(0);
-        takes.set(0);
-        phantoms.set(0);
-        taken.clear();
+        putCount.reset();
+        putSum.reset();
+        takeCount.reset();
+        takeSum.reset();
         if (!impl.equals(Impls.JSTM) && !impl.equals(ARRAY_BLOCKING_QUEUE)) {
             throw Impls.unknown(impl);
         }
@@ -82,11 +83,15 @@ public class BlockingQueueBench {
 
     @TearDown(Level.Iteration)
     public void check() {
-        if (phantoms.get() != 0) {
-            throw new IllegalStateException(impl + ": " + phantoms.get() + " items taken twice or never put");
+        long count = takeCount.sum();
+        long sum = takeSum.sum();
+        for (Long left; (left = impl.equals(Impls.JSTM) ? tqueue.poll() : abq.poll()) != null; ) {
+            count++;
+            sum += left;
         }
-        if (takes.get() > puts.get()) {
-            throw new IllegalStateException(impl + ": took " + takes.get() + " items but put only " + puts.get());
+        if (count != putCount.sum() || sum != putSum.sum()) {
+            throw new IllegalStateException(impl + ": put " + putCount.sum() + " items (sum " + putSum.sum()
+                    + ") but took or left " + count + " (sum " + sum + ")");
         }
     }
 
@@ -94,13 +99,14 @@ public class BlockingQueueBench {
     @Group("handOff")
     @GroupThreads(2)
     public boolean put(Control control) throws InterruptedException {
-        Long item = puts.getAndIncrement(); // a fresh sequence number, counted as put only if it gets in
+        Long item = ThreadLocalRandom.current().nextLong(1L << 40);
         while (!control.stopMeasurement) {
             if (offer(item)) {
+                putCount.increment();
+                putSum.add(item);
                 return true;
             }
         }
-        lost(item);
         return false;
     }
 
@@ -111,21 +117,12 @@ public class BlockingQueueBench {
         while (!control.stopMeasurement) {
             Long item = poll();
             if (item != null) {
-                takes.incrementAndGet();
-                if (item < 0 || taken.put(item, Boolean.TRUE) != null) {
-                    phantoms.incrementAndGet();
-                }
+                takeCount.increment();
+                takeSum.add(item);
                 return true;
             }
         }
         return false;
-    }
-
-    /** A number drawn but never put (the iteration ended first): it must never be taken. */
-    private void lost(Long item) {
-        if (taken.put(item, Boolean.TRUE) != null) {
-            phantoms.incrementAndGet();
-        }
     }
 
     /** Puts {@code item}, blocking up to one slice; false if still full. */
