@@ -229,34 +229,58 @@ public final class Transaction {
 
     // ------------------------------------------------------------ attempt loop
 
-    /** Runs {@code block} (a {@link Supplier} or a {@link Runnable}) as a transaction, joining a running one. */
-    public static Object atomic(Object block) {
-        Transaction tx = forCurrentThread();
-        if (tx.depth != 0) {
-            return tx.nested(block);
-        }
-        return tx.runTopLevel(block, false);
+    /** Runs {@code block} as a transaction, joining a running one. */
+    public static void atomic(Runnable block) {
+        atomic(block, false);
+    }
+
+    /** Runs {@code block} as a transaction, joining a running one; returns what the committed run returned. */
+    public static Object atomic(Supplier<?> block) {
+        return atomic(block, true);
     }
 
     /** Runs {@code block} as a transaction that is inevitable from its start (or joins and makes the running one inevitable). */
-    public static Object atomicInevitable(Object block) {
+    public static void atomicInevitable(Runnable block) {
+        atomicInevitable(block, false);
+    }
+
+    /** {@link #atomicInevitable(Runnable)} for a block that returns a value. */
+    public static Object atomicInevitable(Supplier<?> block) {
+        return atomicInevitable(block, true);
+    }
+
+    /**
+     * The block's kind travels as a flag from the typed entry points: an
+     * {@code instanceof Supplier} test on a class that is not one scans the
+     * class's secondary supers on every call (HotSpot caches only hits), which
+     * cost more than the rest of the call's dispatch.
+     */
+    private static Object atomic(Object block, boolean supplies) {
+        Transaction tx = forCurrentThread();
+        if (tx.depth != 0) {
+            return tx.nested(block, supplies);
+        }
+        return tx.runTopLevel(block, supplies, false);
+    }
+
+    private static Object atomicInevitable(Object block, boolean supplies) {
         Transaction tx = forCurrentThread();
         if (tx.depth != 0) {
             tx.becomeInevitable();
-            return tx.nested(block);
+            return tx.nested(block, supplies);
         }
-        return tx.runTopLevel(block, true);
+        return tx.runTopLevel(block, supplies, true);
     }
 
-    private static Object invoke(Object block) {
-        if (block instanceof Supplier) {
+    private static Object invoke(Object block, boolean supplies) {
+        if (supplies) {
             return ((Supplier<?>) block).get();
         }
         ((Runnable) block).run();
         return null;
     }
 
-    private Object runTopLevel(Object block, boolean inevitableRequested) {
+    private Object runTopLevel(Object block, boolean supplies, boolean inevitableRequested) {
         boolean escalate = inevitableRequested;
         int conflicts = 0;
         retryDeadline = Long.MAX_VALUE;
@@ -280,7 +304,7 @@ public final class Transaction {
                 boolean committed = false;
                 try {
                     begin(escalate);
-                    result = invoke(block);
+                    result = invoke(block, supplies);
                     committed = commit();
                 } catch (TransactionAbort signal) {
                     if (!doomed) {
@@ -363,10 +387,10 @@ public final class Transaction {
         }
     }
 
-    private Object nested(Object block) {
+    private Object nested(Object block, boolean supplies) {
         openCheckpoint();
         try {
-            Object result = invoke(block);
+            Object result = invoke(block, supplies);
             closeCheckpoint();
             return result;
         } catch (TransactionAbort signal) {
