@@ -37,6 +37,39 @@ public final class Direct {
         }
     }
 
+    /** The latest committed element {@code k} of {@code s}. */
+    public static long readElement(LongStripe s, int k) {
+        for (int round = 0; ; round++) {
+            long w1 = s.wordAcquire();
+            if (!LockWord.isLocked(w1)) {
+                long v = s.valueAcquire(k);
+                if ((s.wordOpaque() | LockWord.INEVITABLE) == (w1 | LockWord.INEVITABLE)) {
+                    return v;
+                }
+            }
+            Backoff.pause(round);
+        }
+    }
+
+    /** Atomically sets element {@code k} of {@code s} to {@code x} (or adds {@code x} to it); returns the old value. */
+    public static long updateElement(LongStripe s, int k, long x, boolean add) {
+        traceWrite(s);
+        lock(s);
+        long old = s.valueLocked(k);
+        long v = add ? old + x : x;
+        long t = GlobalClock.tick();
+        boolean wake = RetryWaiters.anyWaiting();
+        Throwable deferred = null;
+        try {
+            s.installOne(k, v, t, SnapshotRegistry.oldest());
+        } catch (Throwable e) { // out of memory keeping history: write without it, then report
+            s.installOne(k, v, t, Long.MAX_VALUE);
+            deferred = e;
+        }
+        afterInstall(s, wake, deferred);
+        return old;
+    }
+
     /** Atomically replaces the value; returns the old one. */
     public static Object getAndSetObject(ObjectCell c, Object v) {
         traceWrite(c);

@@ -30,6 +30,34 @@ final class ReadSet {
     }
 
     /**
+     * Stripes logged recently in this attempt, direct-mapped by stripe index: a
+     * read of another element of a logged stripe (Lee's wavefront reads the 8
+     * elements of a stripe one after the other, and neighbours again a row
+     * later) adds nothing. Only ever a filter: a hit means the stripe is in
+     * {@link #cells}, because the table is emptied whenever the cells are
+     * forgotten ({@link #clear}). Null until the first stripe read.
+     */
+    private Cell[] recentStripes;
+    private static final int RECENT = 512;
+    /** True once a stripe entered {@link #recentStripes} since the last clear. */
+    private boolean stripesUsed;
+
+    /** Logs a read of {@code s} unless this attempt logged it recently. */
+    void addStripe(LongStripe s) {
+        Cell[] recent = recentStripes;
+        if (recent == null) {
+            recent = recentStripes = new Cell[RECENT];
+        }
+        int h = s.index & (RECENT - 1);
+        if (recent[h] == s) {
+            return;
+        }
+        recent[h] = s;
+        stripesUsed = true;
+        add(s);
+    }
+
+    /**
      * Returns the first read that is no longer valid for {@code snapshot}: its
      * version is newer, or a committer other than the caller holds it. Cells
      * locked by the caller itself (present in {@code own}) are valid if their
@@ -58,6 +86,10 @@ final class ReadSet {
      * than a quarter of it.
      */
     void clear() {
+        if (stripesUsed) {
+            Arrays.fill(recentStripes, null);
+            stripesUsed = false;
+        }
         int n = size;
         Cell[] cs = cells;
         if (cs.length > SHRINK_ABOVE) {

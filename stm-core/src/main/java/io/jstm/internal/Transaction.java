@@ -552,6 +552,78 @@ public final class Transaction {
     }
 
     /**
+     * Transactional read of element {@code k} of a long stripe ({@code io.jstm.LongArray}):
+     * the element this transaction wrote, else a seqlock read at the snapshot, with the
+     * stripe as the read-set entry (once for a run of reads of one stripe).
+     */
+    public long readElement(LongStripe s, int k) {
+        if (writes.size != 0) {
+            int i = writes.find(s);
+            if (i >= 0) {
+                LongStripe.Buffer b = (LongStripe.Buffer) writes.objectAt(i);
+                if (b.has(k)) {
+                    return b.values[k];
+                }
+            }
+        }
+        if (!slow) {
+            long w1 = s.wordAcquire();
+            long v = s.valueAcquire(k);
+            long w2 = s.wordOpaque();
+            if ((w1 | LockWord.INEVITABLE) == (w2 | LockWord.INEVITABLE)
+                    && (w1 & LockWord.LOCKED) == 0 && LockWord.version(w1) <= snapshot) {
+                reads.addStripe(s);
+                return v;
+            }
+        }
+        return readElementSlow(s, k);
+    }
+
+    private long readElementSlow(LongStripe s, int k) {
+        checkNotCommitting();
+        if (tracing) {
+            recordSite(s);
+        }
+        if (inevitable) {
+            markInevitable(s);
+            return s.valueAcquire(k);
+        }
+        for (int round = 0; ; round++) {
+            long w1 = s.wordAcquire();
+            if (LockWord.isLocked(w1)) {
+                Backoff.pause(round);
+                continue;
+            }
+            long v = s.valueAcquire(k);
+            long w2 = s.wordOpaque();
+            if ((w1 | LockWord.INEVITABLE) != (w2 | LockWord.INEVITABLE)) {
+                continue;
+            }
+            if (LockWord.version(w1) <= snapshot) {
+                reads.addStripe(s);
+                return v;
+            }
+            if (!stale && extendSnapshot()) {
+                continue;
+            }
+            Version old = oldVersion(s);
+            if (old != null) {
+                reads.add(s);
+                return LongStripe.elementOf(old, k);
+            }
+            throw abort(AbortReason.READ_INVALIDATED, s);
+        }
+    }
+
+    /** Transactional write of element {@code k} of a long stripe: buffered per element until commit. */
+    public void writeElement(LongStripe s, int k, long v) {
+        if (writes.size == 0 || slow) {
+            beforeWrite(s);
+        }
+        writes.putElement(s, k, v);
+    }
+
+    /**
      * LSA snapshot extension: if every read is still valid at the current clock,
      * move the snapshot there. The clock is read before validating, so a
      * commit that lands during validation either fails it or has a version the

@@ -121,6 +121,30 @@ final class WriteSet {
         }
     }
 
+    /**
+     * Buffers element {@code k} of stripe {@code s} := {@code v}. The stripe's
+     * entry holds a {@link LongStripe.Buffer}; a buffer that an open checkpoint
+     * may have to restore (made before it opened) is logged untouched and
+     * replaced by a copy, as commute chains are.
+     */
+    void putElement(LongStripe s, int k, long v) {
+        int i = find(s);
+        LongStripe.Buffer b;
+        if (i < 0) {
+            i = append(s);
+            b = new LongStripe.Buffer(epoch, s.size());
+            objects[i] = b;
+        } else {
+            b = (LongStripe.Buffer) objects[i];
+            if (i < undoFloor && b.epoch != epoch) {
+                logUndo(i);
+                b = b.copy(epoch);
+                objects[i] = b;
+            }
+        }
+        b.set(k, v);
+    }
+
     boolean isCommute(int i) {
         return kinds != null && kinds[i] == COMMUTE;
     }
