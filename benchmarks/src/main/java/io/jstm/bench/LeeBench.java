@@ -74,13 +74,17 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LeeBench {
     /** The one-thread floor: stm-examples' {@link Sequential} router. */
     static final String SEQUENTIAL = "sequential";
+    /** jstm with one {@code LongRef} per cell instead of one {@code LongArray} ({@code Jstm.withRefs}). */
+    static final String JSTM_REFS = "jstmRefs";
+    /** ScalaSTM with one {@code TArray[Long]} instead of one ref per cell ({@link ScalaStmTArrayRouter}). */
+    static final String SCALA_STM_TARRAY = "scalastmTArray";
     /** The trial set-up routes the board untimed until this much time has passed, at least once. */
     static final long WARMUP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     @Param({"testBoard", "sparseshort_mini", "sparselong", "mainboard"})
     public String board;
 
-    @Param({SEQUENTIAL, Impls.GLOBAL_LOCK, Impls.JSTM, Impls.SCALA_STM})
+    @Param({SEQUENTIAL, Impls.GLOBAL_LOCK, Impls.JSTM, JSTM_REFS, Impls.SCALA_STM, SCALA_STM_TARRAY})
     public String impl;
 
     @Param({"1", "2"})
@@ -119,8 +123,10 @@ public class LeeBench {
         return switch (impl) {
             case SEQUENTIAL -> new Sequential();
             case Impls.GLOBAL_LOCK -> new GlobalLock();
-            case Impls.JSTM -> new Jstm(false);
+            case Impls.JSTM -> new Jstm();
+            case JSTM_REFS -> Jstm.withRefs(false);
             case Impls.SCALA_STM -> new ScalaStmRouter();
+            case SCALA_STM_TARRAY -> new ScalaStmTArrayRouter();
             case Impls.MULTIVERSE -> new MultiverseRouter();
             default -> throw Impls.unknown(impl);
         };

@@ -27,8 +27,9 @@ public final class LeeTable {
     private static final List<String> BOARDS = List.of("minimal", "testBoard", "sparselong_mini", "sparseshort_mini",
             "sparselong", "sparseshort", "mainboard", "memboard");
     private static final List<String> IMPLS = List.of(LeeBench.SEQUENTIAL, Impls.GLOBAL_LOCK, Impls.JSTM,
-            Impls.SCALA_STM, Impls.MULTIVERSE);
-    private static final List<String> STMS = List.of(Impls.JSTM, Impls.SCALA_STM, Impls.MULTIVERSE);
+            LeeBench.JSTM_REFS, Impls.SCALA_STM, LeeBench.SCALA_STM_TARRAY, Impls.MULTIVERSE);
+    private static final List<String> STMS = List.of(Impls.JSTM, LeeBench.JSTM_REFS, Impls.SCALA_STM,
+            LeeBench.SCALA_STM_TARRAY, Impls.MULTIVERSE);
 
     private LeeTable() {}
 
@@ -111,7 +112,7 @@ public final class LeeTable {
         sb.append("| board | threads |");
         impls.forEach(i -> sb.append(' ').append(i).append(" ms |"));
         stms.forEach(i -> sb.append(' ').append(i).append(" aborts |"));
-        sb.append(" jstm / sequential | jstm / scalastm |\n| --- | ---: |");
+        sb.append(" jstm / sequential | jstm / fastest peer STM |\n| --- | ---: |");
         sb.append(" ---: |".repeat(impls.size() + stms.size() + 2)).append('\n');
         rows.forEach((board, byThreads) -> byThreads.forEach((threads, row) -> {
             sb.append("| ").append(board).append(" | ").append(threads).append(" |");
@@ -126,12 +127,28 @@ public final class LeeTable {
             }
             Map<String, Trial> oneThread = byThreads.getOrDefault(1, Map.of());
             sb.append(' ').append(ratio(row.get(Impls.JSTM), oneThread.get(LeeBench.SEQUENTIAL))).append(" |");
-            sb.append(' ').append(ratio(row.get(Impls.JSTM), row.get(Impls.SCALA_STM))).append(" |\n");
+            Trial peer = fastestPeer(row);
+            sb.append(' ').append(ratio(row.get(Impls.JSTM), peer))
+                    .append(peer == null ? "" : " (" + peer.impl() + ")").append(" |\n");
         }));
         sb.append("\nms: milliseconds to route the whole board (single shot), mean ± 99.9% interval over the"
                 + " measured iterations. Aborts: route blocks re-run after an abort, per board (mean). Ratios:"
-                + " jstm's time over the other's (sequential: the 1-thread floor); below 1.00 jstm is faster.\n");
+                + " jstm's time over the other's (sequential: the 1-thread floor; the fastest peer: the quickest"
+                + " of the other STMs' rows, ScalaSTM with refs or with TArray, Multiverse); below 1.00 jstm is"
+                + " faster.\n");
         return sb.toString();
+    }
+
+    /** The quickest trial in {@code row} of an STM other than jstm's own two variants, or null. */
+    private static Trial fastestPeer(Map<String, Trial> row) {
+        Trial best = null;
+        for (Trial t : row.values()) {
+            if (STMS.contains(t.impl()) && !t.impl().startsWith(Impls.JSTM)
+                    && (best == null || t.millis() < best.millis())) {
+                best = t;
+            }
+        }
+        return best;
     }
 
     private static String ratio(Trial jstm, Trial other) {

@@ -66,6 +66,8 @@ class RouterTest {
         int expected = new Sequential().route(Board.load(board), 1).laid();
         for (int threads = 1; threads <= 2; threads++) {
             assertEquals(expected, routeAndValidate(new Jstm(), board, threads).laid(), threads + " threads");
+            assertEquals(expected, routeAndValidate(Jstm.withRefs(false), board, threads).laid(),
+                    "refs, " + threads + " threads");
         }
     }
 
@@ -73,11 +75,13 @@ class RouterTest {
     void jstmOnOneThreadLaysExactlyTheSequentialPaths() {
         Board b = Board.load("testBoard");
         Solution seq = new Sequential().route(b, 1);
-        Solution stm = new Jstm().route(b, 1);
-        for (Board.Route r : b.routes()) {
-            assertArrayEquals(seq.path(r.index()), stm.path(r.index()), r.toString());
+        for (Jstm router : new Jstm[] {new Jstm(), Jstm.withRefs(false)}) {
+            Solution stm = router.route(b, 1);
+            for (Board.Route r : b.routes()) {
+                assertArrayEquals(seq.path(r.index()), stm.path(r.index()), router.name() + " " + r);
+            }
+            assertArrayEquals(seq.depth(), stm.depth(), router.name());
         }
-        assertArrayEquals(seq.depth(), stm.depth());
     }
 
     @Test
