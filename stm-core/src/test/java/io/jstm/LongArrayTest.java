@@ -12,7 +12,7 @@ class LongArrayTest {
 
     @Test
     void getAndSetOutsideATransactionCommitAtOnce() {
-        LongArray a = LongArray.of(20);
+        LongArray a = LongArray.ofLength(20);
         assertEquals(20, a.length());
         for (int i = 0; i < 20; i++) {
             assertEquals(0, a.get(i));
@@ -44,12 +44,12 @@ class LongArrayTest {
         out[0] = 99;
         assertEquals(0, a.get(0));
         assertEquals(180, a.toArray()[18]);
-        assertEquals(0, LongArray.of(0).toArray().length);
+        assertEquals(0, LongArray.ofLength(0).toArray().length);
     }
 
     @Test
     void insideATransactionWritesAreBufferedPerElementAndReadBack() {
-        LongArray a = LongArray.of(16);
+        LongArray a = LongArray.ofLength(16);
         a.set(1, 100);
         Stm.atomic(() -> {
             a.set(0, 1);
@@ -65,7 +65,7 @@ class LongArrayTest {
 
     @Test
     void anExceptionRollsEveryElementBack() {
-        LongArray a = LongArray.of(10);
+        LongArray a = LongArray.ofLength(10);
         a.set(2, 2);
         assertThrows(IllegalStateException.class, () -> Stm.atomic(() -> {
             a.set(2, 20);
@@ -78,7 +78,7 @@ class LongArrayTest {
 
     @Test
     void aNestedBlockThatThrowsUndoesOnlyItsOwnElementWrites() {
-        LongArray a = LongArray.of(8);
+        LongArray a = LongArray.ofLength(8);
         Stm.atomic(() -> {
             a.set(0, 1);
             a.set(1, 1);
@@ -98,7 +98,7 @@ class LongArrayTest {
 
     @Test
     void orElseDiscardsTheRetriedBranchsElementWritesAcrossNestedCheckpoints() {
-        LongArray a = LongArray.of(8);
+        LongArray a = LongArray.ofLength(8);
         long result = Stm.atomic(() -> {
             a.set(4, 4);
             return Stm.orElse(() -> {
@@ -126,7 +126,7 @@ class LongArrayTest {
         }));
         assertEquals(0, a.get(0));
         assertEquals(8, a.get(8));
-        IllegalArgumentException neg = assertThrows(IllegalArgumentException.class, () -> LongArray.of(-3));
+        IllegalArgumentException neg = assertThrows(IllegalArgumentException.class, () -> LongArray.ofLength(-3));
         assertTrue(neg.getMessage().contains("negative"), neg.getMessage());
         assertThrows(NullPointerException.class, () -> LongArray.named(null, 1));
         assertThrows(NullPointerException.class, () -> LongArray.copyOf(null));
@@ -136,7 +136,7 @@ class LongArrayTest {
     void namesShowTheStripe() {
         LongArray named = LongArray.named("depth", 20);
         assertEquals("depth", named.name());
-        assertTrue(LongArray.of(1).name().matches("LongArray#\\d+"));
+        assertTrue(LongArray.ofLength(1).name().matches("LongArray#\\d+"));
         assertEquals("LongArray[depth, length 20]", named.toString());
     }
 
@@ -172,7 +172,7 @@ class LongArrayTest {
 
     @Test
     void retryWakesWhenAnElementOfTheReadStripeChanges() throws Exception {
-        LongArray a = LongArray.of(8);
+        LongArray a = LongArray.ofLength(8);
         AtomicReference<Long> seen = new AtomicReference<>();
         Thread t = new Thread(() -> seen.set(Stm.atomic(() -> {
             long v = a.get(3);
@@ -192,7 +192,7 @@ class LongArrayTest {
     @Test
     void readOnlySnapshotsOfAWholeArrayStayConsistentBesideWriters() throws Exception {
         int n = 64;
-        LongArray a = LongArray.of(n);
+        LongArray a = LongArray.ofLength(n);
         for (int i = 0; i < n; i++) {
             a.set(i, 100);
         }
@@ -233,7 +233,7 @@ class LongArrayTest {
 
     @Test
     void blindWritesToDifferentElementsOfOneStripeAreAllKept() throws Exception {
-        LongArray a = LongArray.of(8);
+        LongArray a = LongArray.ofLength(8);
         int perThread = 20_000;
         Thread[] ts = new Thread[4];
         for (int t = 0; t < ts.length; t++) {
@@ -257,7 +257,7 @@ class LongArrayTest {
 
     @Test
     void concurrentIncrementsOfElementsInSharedStripesLoseNothing() throws Exception {
-        LongArray a = LongArray.of(20);
+        LongArray a = LongArray.ofLength(20);
         int perThread = 10_000;
         Thread[] ts = new Thread[2];
         for (int t = 0; t < ts.length; t++) {
@@ -287,7 +287,7 @@ class LongArrayTest {
 
     @Test
     void anInevitableTransactionReadsAndWritesElements() {
-        LongArray a = LongArray.of(12);
+        LongArray a = LongArray.ofLength(12);
         a.set(10, 10);
         Stm.atomicInevitable(() -> {
             assertTrue(Stm.isInevitable());

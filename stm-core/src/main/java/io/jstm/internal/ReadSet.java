@@ -52,9 +52,9 @@ final class ReadSet {
         if (recent[h] == s) {
             return;
         }
+        add(s); // first: if it fails (out of memory), the filter must not claim the stripe is logged
         recent[h] = s;
         stripesUsed = true;
-        add(s);
     }
 
     /**
@@ -86,11 +86,10 @@ final class ReadSet {
      * than a quarter of it.
      */
     void clear() {
-        if (stripesUsed) {
-            Arrays.fill(recentStripes, null);
-            stripesUsed = false;
-        }
         int n = size;
+        if (stripesUsed) {
+            forgetStripes(n);
+        }
         Cell[] cs = cells;
         if (cs.length > SHRINK_ABOVE) {
             if (n < cs.length >>> 2) {
@@ -108,6 +107,25 @@ final class ReadSet {
             cs[i] = null;
         }
         size = 0;
+    }
+
+    /** Empties {@link #recentStripes}: slot by slot when few cells were read (each filter entry is among them), else all. */
+    private void forgetStripes(int n) {
+        Cell[] recent = recentStripes;
+        if (n < RECENT / 4) {
+            Cell[] cs = cells;
+            for (int i = 0; i < n; i++) {
+                if (cs[i] instanceof LongStripe) {
+                    int h = ((LongStripe) cs[i]).index & (RECENT - 1);
+                    if (recent[h] == cs[i]) {
+                        recent[h] = null;
+                    }
+                }
+            }
+        } else {
+            Arrays.fill(recent, null);
+        }
+        stripesUsed = false;
     }
 
     private static final int IDLE_LIMIT = 16;

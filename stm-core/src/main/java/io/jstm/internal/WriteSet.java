@@ -131,8 +131,8 @@ final class WriteSet {
         int i = find(s);
         LongStripe.Buffer b;
         if (i < 0) {
+            b = new LongStripe.Buffer(epoch, s.size()); // before the entry exists: an entry must never lack its buffer
             i = append(s);
-            b = new LongStripe.Buffer(epoch, s.size());
             objects[i] = b;
         } else {
             b = (LongStripe.Buffer) objects[i];
@@ -183,10 +183,10 @@ final class WriteSet {
             }
             return true;
         }
-        i = append(c);
         if (kinds == null) {
-            kinds = new byte[cells.length];
+            kinds = new byte[cells.length]; // before the entry exists: it must not be taken for a plain write
         }
+        i = append(c); // grows kinds with the other arrays
         kinds[i] = COMMUTE;
         commutes++;
         objects[i] = f;
@@ -292,14 +292,17 @@ final class WriteSet {
         return n;
     }
 
+    /** Doubles the arrays; allocates every copy before replacing any, so a failure (out of memory) leaves them consistent. */
     private void grow() {
         int cap = cells.length << 1;
-        cells = Arrays.copyOf(cells, cap);
-        objects = Arrays.copyOf(objects, cap);
-        longs = Arrays.copyOf(longs, cap);
-        if (kinds != null) {
-            kinds = Arrays.copyOf(kinds, cap);
-        }
+        Cell[] cs = Arrays.copyOf(cells, cap);
+        Object[] os = Arrays.copyOf(objects, cap);
+        long[] ls = Arrays.copyOf(longs, cap);
+        byte[] ks = kinds == null ? null : Arrays.copyOf(kinds, cap);
+        cells = cs;
+        objects = os;
+        longs = ls;
+        kinds = ks;
     }
 
     private static int hash(Cell c) {
