@@ -81,7 +81,7 @@ public class LeeBench {
     /** The trial set-up routes the board untimed until this much time has passed, at least once. */
     static final long WARMUP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    @Param({"testBoard", "sparseshort_mini", "sparselong", "mainboard"})
+    @Param({"testBoard", "sparseshort_mini", "sparseshort", "sparselong", "mainboard"})
     public String board;
 
     @Param({SEQUENTIAL, Impls.GLOBAL_LOCK, Impls.JSTM, JSTM_REFS, Impls.SCALA_STM, SCALA_STM_TARRAY})
