@@ -1,8 +1,11 @@
 package io.jstm.history;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -67,6 +70,16 @@ final class Attempt {
     /** Records that the block wrote {@code value} to ref {@code ref}. */
     Attempt write(int ref, long value) {
         ops.add(Op.write(ref, value));
+        return this;
+    }
+
+    /**
+     * Records that the block wrote {@code value} to {@code ref} without reading it,
+     * and that the write replaces version {@code replaces} if the attempt commits
+     * (see {@link Op}: a ref only this thread writes).
+     */
+    Attempt blindWrite(int ref, long value, long replaces) {
+        ops.add(Op.blindWrite(ref, value, replaces));
         return this;
     }
 
@@ -139,6 +152,28 @@ final class Attempt {
         }
         appliedAtCommit = null;
         return this;
+    }
+
+    /**
+     * What a commit of this attempt installs: per ref, the newest write of it
+     * that no later UNDO discarded.
+     */
+    Map<Integer, Long> finalWrites() {
+        boolean[] discarded = new boolean[ops.size()];
+        for (int i = 0; i < ops.size(); i++) {
+            Op op = ops.get(i);
+            if (op.kind() == Op.Kind.UNDO) {
+                Arrays.fill(discarded, Math.max(0, op.since()), i, true);
+            }
+        }
+        Map<Integer, Long> result = new HashMap<>();
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            Op op = ops.get(i);
+            if (op.writes() && !discarded[i]) {
+                result.putIfAbsent(op.ref(), op.value());
+            }
+        }
+        return result;
     }
 
     Outcome outcome() {

@@ -32,8 +32,9 @@ import java.util.stream.IntStream;
  * exactly, without guessing from timing: it is the chain
  * {@code initial -> v1 -> v2 -> ...} of "write replaced version" links. A
  * commute counts as a read of the argument its function was applied to (at
- * commit, the latest committed value) followed by a write. A write without
- * such a read is reported as {@link Kind#BLIND_WRITE}.
+ * commit, the latest committed value) followed by a write. A <em>declared</em>
+ * blind write (see {@link Op}) names the version it replaces itself; any other
+ * write without such a read is reported as {@link Kind#BLIND_WRITE}.
  *
  * <h2>Per-attempt analysis</h2>
  * Each attempt's ops are replayed in order. A write stays <em>live</em> until an
@@ -161,6 +162,8 @@ final class HistoryChecker {
         final Map<Integer, Long> finalWrites = new LinkedHashMap<>();
         /** Refs whose final write is a commute whose function never ran. */
         final Set<Integer> unappliedCommutes = new LinkedHashSet<>();
+        /** Ref -> the version this attempt's writes of it replace, as its declared blind writes state. */
+        final Map<Integer, Long> declaredReplaced = new HashMap<>();
         WriteStatus[] writeStatus;
     }
 
@@ -236,6 +239,9 @@ final class HistoryChecker {
                     break;
                 case WRITE:
                     checkRef(a, op.ref());
+                    if (op.base().isPresent()) {
+                        f.declaredReplaced.putIfAbsent(op.ref(), op.base().getAsLong());
+                    }
                     writeCount++;
                     break;
                 case UNDO:
@@ -379,7 +385,8 @@ final class HistoryChecker {
             for (Map.Entry<Integer, Long> e : facts[i].finalWrites.entrySet()) {
                 int r = e.getKey();
                 LinkedHashSet<Long> read = facts[i].externalReads.get(r);
-                if (read == null) {
+                Long declared = facts[i].declaredReplaced.get(r);
+                if (read == null && declared == null) {
                     report(Kind.BLIND_WRITE, a.id() + " wrote r" + r + "=" + e.getValue()
                             + (facts[i].unappliedCommutes.contains(r)
                                     ? " with a commute whose function never ran, yet committed"
@@ -387,7 +394,7 @@ final class HistoryChecker {
                             + ": its place in the version order is unknown", a);
                     continue;
                 }
-                long replaced = read.iterator().next();
+                long replaced = read != null ? read.iterator().next() : declared;
                 successors.get(r).computeIfAbsent(replaced, k -> new ArrayList<>(1)).add(i);
                 WriteSite prev = writers.get(r).get(replaced);
                 if (prev != null && attempts.get(prev.attempt()).committed() && prev.status() == WriteStatus.FINAL) {

@@ -289,6 +289,33 @@ class HistoryCheckerSelfTest {
     }
 
     @Test
+    void declaredBlindWritesTakeTheirPlaceInTheVersionOrder() {
+        // Only thread 1 writes x: each blind write replaces its previous one.
+        committed(1).blindWrite(X, 11, 0).during(10, 20);
+        committed(2).read(X, 11).read(Y, 0).during(30, 40);
+        committed(1).blindWrite(X, 12, 11).write(X, 13).during(50, 60); // 12 is intermediate
+        committed(2).read(X, 13).during(70, 80);
+        assertClean(check());
+    }
+
+    @Test
+    void readOfAVersionOverwrittenByADeclaredBlindWriteBeforeItBeganIsReported() {
+        // A blind write that did not land: a later reader still sees the version it replaced.
+        committed(1).blindWrite(X, 11, 0).during(10, 20);
+        committed(2).read(X, 0).during(30, 40);
+        HistoryChecker.Result r = check();
+        assertFound(Kind.CYCLE_REALTIME, r);
+        assertEquals(1, r.counts().size(), r::report);
+    }
+
+    @Test
+    void twoDeclaredBlindWritesReplacingOneVersionAreALostUpdate() {
+        committed(1).blindWrite(X, 11, 0);
+        committed(2).blindWrite(X, 21, 0);
+        assertFound(Kind.LOST_UPDATE, check());
+    }
+
+    @Test
     void valueWrittenTwiceIsRejectedAsMalformed() {
         committed(1).read(X, 0).write(X, 11);
         committed(2).read(X, 11).write(X, 11);

@@ -10,7 +10,11 @@ import java.util.OptionalLong;
  *       (recorded only after the read returned, so an access the engine aborted is
  *       not in the history).</li>
  *   <li>{@link Kind#WRITE}: the block wrote {@code value} to ref {@code ref}
- *       (recorded after the write call returned).</li>
+ *       (recorded after the write call returned). A <em>declared blind write</em>
+ *       also carries {@code base}: the committed version that the attempt's
+ *       writes of the ref replace if it commits, stated by a workload that knows
+ *       it without reading the ref (one thread alone writes that ref, so it is
+ *       that thread's last committed write of it).</li>
  *   <li>{@link Kind#COMMUTE}: the block called {@code commute} on ref {@code ref}
  *       with a function that returns {@code value} whatever its argument. A write
  *       of {@code value}; {@code base} is the argument the function was last
@@ -28,7 +32,8 @@ import java.util.OptionalLong;
  * @param ref   the ref's number in the {@link History} (unused by UNDO)
  * @param value the value read or written (unused by UNDO)
  * @param since for UNDO, the first op index whose writes are discarded
- * @param base  for COMMUTE, the value the function was applied to, if known
+ * @param base  for COMMUTE, the value the function was applied to, if known;
+ *              for WRITE, the version a declared blind write replaces
  */
 record Op(Kind kind, int ref, long value, int since, OptionalLong base) {
 
@@ -40,6 +45,10 @@ record Op(Kind kind, int ref, long value, int since, OptionalLong base) {
 
     static Op write(int ref, long value) {
         return new Op(Kind.WRITE, ref, value, -1, OptionalLong.empty());
+    }
+
+    static Op blindWrite(int ref, long value, long replaces) {
+        return new Op(Kind.WRITE, ref, value, -1, OptionalLong.of(replaces));
     }
 
     static Op commute(int ref, long value, OptionalLong base) {
@@ -61,7 +70,7 @@ record Op(Kind kind, int ref, long value, int since, OptionalLong base) {
             case READ:
                 return "r" + ref + "=" + value;
             case WRITE:
-                return "r" + ref + ":=" + value;
+                return "r" + ref + ":=" + value + (base.isPresent() ? "(blind, replaces " + base.getAsLong() + ")" : "");
             case COMMUTE:
                 return "r" + ref + ":=" + value + "(commute on " + (base.isPresent() ? base.getAsLong() : "?") + ")";
             default:
