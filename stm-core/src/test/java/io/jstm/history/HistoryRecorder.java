@@ -1,14 +1,17 @@
 package io.jstm.history;
 
+import io.jstm.RetryTimeoutException;
 import io.jstm.Stm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Records one thread's transactions, attempt by attempt, while they run.
  *
- * <p>Protocol, for a transaction run with {@code Stm.atomic}:
+ * <p>Protocol, for a transaction run with {@code Stm.atomic} ({@link #atomic}
+ * follows it):
  * <pre>{@code
  * rec.beginTransaction();                 // before Stm.atomic
  * try {
@@ -54,9 +57,86 @@ final class HistoryRecorder {
         this.thread = thread;
     }
 
+    /** The number of the thread this recorder records (0, 1, ...). */
+    int thread() {
+        return thread;
+    }
+
     /** A value never written before by anyone (values of other threads differ in the stride). */
     long freshValue() {
         return (thread + 1L) * VALUE_STRIDE + ++written;
+    }
+
+    /**
+     * Runs {@code body} as one recorded transaction, with the protocol above:
+     * {@code body} records the accesses of one attempt in the attempt it is
+     * given, and runs once per attempt. If {@code throwAtEnd}, every attempt
+     * throws {@link Planted} after the body, so the transaction rolls back. A
+     * {@link RetryTimeoutException} ({@code Stm.retryFor} gave up) rolls it back too.
+     *
+     * @param inevitable run it with {@code Stm.atomicInevitable}
+     * @return the attempt that committed, or null if the transaction rolled back
+     */
+    Attempt atomic(boolean inevitable, boolean throwAtEnd, Consumer<Attempt> body) {
+        Runnable block = () -> {
+            Attempt a = beginAttempt();
+            body.accept(a);
+            a.endBlock();
+            if (throwAtEnd) {
+                throw new Planted();
+            }
+        };
+        beginTransaction();
+        try {
+            if (inevitable) {
+                Stm.atomicInevitable(block);
+            } else {
+                Stm.atomic(block);
+            }
+            Attempt committed = current;
+            endCommitted();
+            return committed;
+        } catch (Planted | RetryTimeoutException expected) {
+            endRolledBack();
+            return null;
+        }
+    }
+
+    /**
+     * Runs {@code body} in a block nested in attempt {@code a} ({@code Stm.atomic}
+     * inside the running transaction). If {@code throwAtEnd}, the nested block
+     * throws {@link Planted} after the body: its writes are discarded, {@code a}
+     * records that, and the enclosing block carries on.
+     */
+    static void nested(Attempt a, boolean throwAtEnd, Runnable body) {
+        int mark = a.mark();
+        try {
+            Stm.atomic(() -> {
+                body.run();
+                if (throwAtEnd) {
+                    throw new Planted();
+                }
+            });
+        } catch (Planted expected) {
+            a.undoWritesSince(mark);
+        }
+    }
+
+    /**
+     * {@code Stm.orElse} in attempt {@code a}: if {@code first} calls
+     * {@code Stm.retry()}, its writes are discarded, {@code a} records that, and
+     * {@code second} runs.
+     */
+    static void orElse(Attempt a, Runnable first, Runnable second) {
+        int mark = a.mark();
+        Stm.orElse(() -> {
+            first.run();
+            return null;
+        }, () -> {
+            a.undoWritesSince(mark);
+            second.run();
+            return null;
+        });
     }
 
     /** Starts a transaction: call before {@code Stm.atomic}. */

@@ -2,15 +2,12 @@ package io.jstm.history;
 
 import io.jstm.LongRef;
 import io.jstm.Ref;
-import io.jstm.RetryTimeoutException;
 import io.jstm.Stm;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Random transactions over a few refs, run on several threads, every attempt
@@ -58,37 +55,17 @@ import java.util.concurrent.CountDownLatch;
  */
 final class HistoryWorkload {
 
-    /** Thrown on purpose by a block; whatever it wrote must be rolled back. */
-    static final class Planted extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Planted() {
-            super("planted failure", null, false, false);
-        }
-    }
-
     /** What a transaction does; its weights in the two {@link Mix}es. */
     enum Shape {
         READ_ONLY(16, 30), SCAN(6, 30), UPDATE(28, 13), COMMUTE(8, 3), NESTED(10, 5), OR_ELSE(12, 5),
         INEVITABLE_MIDWAY(2, 1), INEVITABLE_FROM_START(1, 1), WAIT_FOR_CHANGE(1, 1), OUTSIDE(8, 4);
 
-        private final int[] weights;
+        /** One weight per {@link Mix}, in its order. */
+        final int[] weights;
 
         Shape(int... weights) {
             this.weights = weights;
         }
-
-        int weight(Mix mix) {
-            return weights[mix.ordinal()];
-        }
-    }
-
-    /** The proportions of the {@link Shape}s. */
-    enum Mix {
-        /** Mostly updates, with every other shape well represented. */
-        BALANCED,
-        /** Mostly read-only transactions and full scans: long snapshots, served from version history. */
-        READ_MOSTLY
     }
 
     /**
@@ -112,7 +89,6 @@ final class HistoryWorkload {
     private final Config config;
     private final LongRef[] longs;
     private final List<Ref<Long>> boxes = new ArrayList<>();
-    private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
 
     HistoryWorkload(Config config) {
         this.config = config;
@@ -133,98 +109,24 @@ final class HistoryWorkload {
      *         within the time limit plus a grace period (a hang)
      */
     History run() throws InterruptedException {
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        List<HistoryRecorder> recorders = new ArrayList<>();
-        long deadline = System.nanoTime() + config.timeLimit().toNanos();
-        for (int t = 0; t < config.threads(); t++) {
-            HistoryRecorder rec = new HistoryRecorder(t);
-            SplittableRandom plans = new SplittableRandom(config.seed() * 31 + t);
-            recorders.add(rec);
-            Thread th = new Thread(() -> work(rec, plans, go, deadline), "history-worker-" + t);
-            th.setDaemon(true);
-            threads.add(th);
-            th.start();
-        }
-        go.countDown();
-        long joinBy = deadline + Duration.ofSeconds(20).toNanos();
-        for (Thread th : threads) {
-            th.join(Math.max(1, (joinBy - System.nanoTime()) / 1_000_000));
-            if (th.isAlive()) {
-                AssertionError hang = new AssertionError(th.getName() + " did not finish: hung in the engine?");
-                hang.setStackTrace(th.getStackTrace());
-                throw hang;
-            }
-        }
-        if (!failures.isEmpty()) {
-            AssertionError e = new AssertionError("a worker failed unexpectedly", failures.peek());
-            failures.stream().skip(1).forEach(e::addSuppressed);
-            throw e;
-        }
         long[] initial = new long[config.refs()];
         for (int r = 0; r < initial.length; r++) {
             initial[r] = r;
         }
-        History h = new History(initial);
-        for (HistoryRecorder rec : recorders) {
-            h.addAll(rec.attempts());
-        }
-        return h;
-    }
-
-    private void work(HistoryRecorder rec, SplittableRandom plans, CountDownLatch go, long deadline) {
-        try {
-            go.await();
-            for (int i = 0; i < config.txnsPerThread() && System.nanoTime() < deadline; i++) {
-                runTransaction(rec, plans);
-            }
-        } catch (Throwable t) {
-            failures.add(t);
-        }
+        return Workers.run(config.threads(), config.txnsPerThread(), config.seed(), config.timeLimit(), initial,
+                this::runTransaction);
     }
 
     private void runTransaction(HistoryRecorder rec, SplittableRandom plans) {
-        Shape shape = pick(plans, config.mix());
+        Shape shape = config.mix().pick(plans, Shape.values(), sh -> sh.weights);
         long planSeed = plans.nextLong();
         boolean planted = plans.nextInt(100) < config.throwPercent();
         if (shape == Shape.OUTSIDE) {
             outside(rec, new SplittableRandom(planSeed));
             return;
         }
-        Runnable block = () -> {
-            Attempt a = rec.beginAttempt();
-            new Block(rec, a, new SplittableRandom(planSeed)).run(shape);
-            a.endBlock();
-            if (planted) {
-                throw new Planted();
-            }
-        };
-        rec.beginTransaction();
-        try {
-            if (shape == Shape.INEVITABLE_FROM_START) {
-                Stm.atomicInevitable(block);
-            } else {
-                Stm.atomic(block);
-            }
-            rec.endCommitted();
-        } catch (Planted | RetryTimeoutException expected) {
-            rec.endRolledBack();
-        }
-    }
-
-    private static Shape pick(SplittableRandom rnd, Mix mix) {
-        int total = 0;
-        for (Shape s : Shape.values()) {
-            total += s.weight(mix);
-        }
-        int x = rnd.nextInt(total);
-        for (Shape s : Shape.values()) {
-            x -= s.weight(mix);
-            if (x < 0) {
-                return s;
-            }
-        }
-        throw new AssertionError();
+        rec.atomic(shape == Shape.INEVITABLE_FROM_START, planted,
+                a -> new Block(rec, a, new SplittableRandom(planSeed)).run(shape));
     }
 
     /** One operation outside any transaction: its own tiny committed transaction. */
@@ -449,18 +351,10 @@ final class HistoryWorkload {
             int other = anyRef();
             boolean fails = rnd.nextBoolean();
             readModifyWrite(outer);
-            int mark = a.mark();
-            try {
-                Stm.atomic(() -> {
-                    readModifyWrite(inner);
-                    read(other);
-                    if (fails) {
-                        throw new Planted();
-                    }
-                });
-            } catch (Planted expected) {
-                a.undoWritesSince(mark);
-            }
+            HistoryRecorder.nested(a, fails, () -> {
+                readModifyWrite(inner);
+                read(other);
+            });
             read(inner);
             read(outer);
             if (rnd.nextBoolean()) {
@@ -476,9 +370,8 @@ final class HistoryWorkload {
             int z = anyRef();
             boolean firstRetries = rnd.nextInt(4) != 0;
             read(before);
-            int mark = a.mark();
             boolean commuteY = rnd.nextInt(3) == 0;
-            Stm.orElse(() -> {
+            HistoryRecorder.orElse(a, () -> {
                 readModifyWrite(x);
                 if (commuteY) {
                     commute(y);
@@ -488,12 +381,9 @@ final class HistoryWorkload {
                 if (firstRetries) {
                     Stm.retry();
                 }
-                return null;
             }, () -> {
-                a.undoWritesSince(mark);
                 read(x);
                 readModifyWrite(z);
-                return null;
             });
             read(x);
             read(y);

@@ -1,7 +1,6 @@
 package io.jstm.history;
 
 import io.jstm.history.HistoryWorkload.Config;
-import io.jstm.history.HistoryWorkload.Mix;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +32,22 @@ class SerializableHistoryTest {
     private static HistoryChecker.Stats runAndCheck(int refs, int threads, int txnsPerThread, long seed, Mix mix)
             throws InterruptedException {
         Config config = new Config(refs, threads, txnsPerThread, seed, TIME_LIMIT, mix, THROW_PERCENT, YIELD_PERCENT);
+        return runAndCheck(config, new HistoryWorkload(config)::run);
+    }
+
+    /** Produces a history by running a workload. */
+    @FunctionalInterface
+    interface Run {
+        History run() throws InterruptedException;
+    }
+
+    /**
+     * Runs a workload, checks its history and prints the statistics; fails on any
+     * anomaly, or if nothing committed or no transaction rolled back. Returns the statistics.
+     */
+    static HistoryChecker.Stats runAndCheck(Object config, Run workload) throws InterruptedException {
         long t0 = System.nanoTime();
-        History history = new HistoryWorkload(config).run();
+        History history = workload.run();
         long t1 = System.nanoTime();
         HistoryChecker.Result result = HistoryChecker.check(history);
         long t2 = System.nanoTime();
