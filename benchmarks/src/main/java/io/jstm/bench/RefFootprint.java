@@ -1,7 +1,9 @@
 package io.jstm.bench;
 
+import io.jstm.LongArray;
 import io.jstm.LongRef;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import org.multiverse.api.StmUtils;
@@ -12,7 +14,9 @@ import scala.concurrent.stm.japi.STM;
 
 /**
  * Memory per ref, measured with JOL: jstm's {@code Ref} and {@code LongRef}
- * beside the peers' refs. Not a JMH benchmark; run it from the same jar:
+ * beside the peers' refs, then memory per element of a transactional array of
+ * longs: a {@link LongArray} against a {@code LongRef[]}. Not a JMH benchmark;
+ * run it from the same jar:
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.jstm.bench.RefFootprint</pre>
  *
@@ -23,9 +27,16 @@ import scala.concurrent.stm.japi.STM;
  * nothing, while anything a ref owns (a lock, a version record, a history
  * node, a wrapper) is counted in full. Object refs hold {@code null}, so the
  * value itself is not counted; long refs hold 0.
+ *
+ * <p>For arrays, the deep size of the whole structure (everything reachable from
+ * the {@code LongArray}, or from the {@code LongRef[]} including the array of
+ * pointers) divided by its length, for {@link #ARRAY_LENGTH} elements: the
+ * values count here, since they are what an array is for.
  */
 public final class RefFootprint {
     private static final int COUNT = 1000;
+    /** Elements of the array footprint: the Lee mainboard's depth grid, 600 x 600 cells x 2 layers. */
+    static final int ARRAY_LENGTH = 720_000;
 
     private RefFootprint() {}
 
@@ -59,6 +70,12 @@ public final class RefFootprint {
             samples.add(refs[0]);
         }
         System.out.println();
+        System.out.printf("| array of %,d longs | deep bytes per element |%n", ARRAY_LENGTH);
+        System.out.println("| --- | ---: |");
+        System.out.printf("| plain long[] | %.1f |%n", deepBytesPerElement(new long[ARRAY_LENGTH], ARRAY_LENGTH));
+        System.out.printf("| jstm LongArray.ofLength(n) | %.1f |%n", longArrayBytesPerElement(ARRAY_LENGTH));
+        System.out.printf("| jstm LongRef[] of LongRef.of(0) | %.1f |%n", longRefArrayBytesPerElement(ARRAY_LENGTH));
+        System.out.println();
         System.out.println("Field layouts of jstm's refs:");
         System.out.println(ClassLayout.parseInstance(samples.get(0)).toPrintable());
         System.out.println(ClassLayout.parseInstance(samples.get(1)).toPrintable());
@@ -66,5 +83,23 @@ public final class RefFootprint {
         System.out.println(GraphLayout.parseInstance(samples.get(0)).toFootprint());
         System.out.println("Everything one jstm LongRef.of(0) reaches:");
         System.out.println(GraphLayout.parseInstance(samples.get(1)).toFootprint());
+        System.out.println("Everything a jstm LongArray.ofLength(20) reaches (a short last stripe included):");
+        System.out.println(GraphLayout.parseInstance(LongArray.ofLength(20)).toFootprint());
+    }
+
+    /** Deep bytes per element of a {@link LongArray} of {@code length} zeros. */
+    static double longArrayBytesPerElement(int length) {
+        return deepBytesPerElement(LongArray.ofLength(length), length);
+    }
+
+    /** Deep bytes per element of a {@code LongRef[]} of {@code length} refs holding 0, the array included. */
+    static double longRefArrayBytesPerElement(int length) {
+        LongRef[] refs = new LongRef[length];
+        Arrays.setAll(refs, i -> LongRef.of(0));
+        return deepBytesPerElement(refs, length);
+    }
+
+    private static double deepBytesPerElement(Object root, int length) {
+        return GraphLayout.parseInstance(root).totalSize() / (double) length;
     }
 }
