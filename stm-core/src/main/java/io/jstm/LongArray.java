@@ -29,7 +29,7 @@ import java.util.Objects;
  * lines; for one hot counter use a {@link LongRef} with {@link LongRef#commute}.
  *
  * <h2>Memory</h2>
- * About 15 bytes per element, against 36 for a {@code LongRef[]} (a 32-byte
+ * About 15.5 bytes per element, against 36 for a {@code LongRef[]} (a 32-byte
  * ref and a pointer): per 8 elements, 64 bytes of values in a {@code long[]}
  * (16-byte header), a 40-byte stripe and a 4-byte slot in the stripe array
  * (measured with JOL on a 64-bit JVM with compressed oops).
