@@ -160,9 +160,7 @@ final class WriteSet {
             if (!isCommute(i)) {
                 return false;
             }
-            if (i < undoFloor) {
-                logUndo(i);
-            }
+            // Each branch logs the entry at most once, and only when it replaces what a checkpoint may restore.
             Object pending = objects[i];
             if (pending instanceof Chain) {
                 Chain chain = (Chain) pending;
