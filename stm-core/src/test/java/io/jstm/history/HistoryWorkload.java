@@ -113,7 +113,7 @@ final class HistoryWorkload {
         for (int r = 0; r < initial.length; r++) {
             initial[r] = r;
         }
-        return Workers.run(config.threads(), config.txnsPerThread(), config.seed(), config.timeLimit(), initial,
+        return Rounds.run(config.threads(), config.txnsPerThread(), config.seed(), config.timeLimit(), initial,
                 this::runTransaction);
     }
 

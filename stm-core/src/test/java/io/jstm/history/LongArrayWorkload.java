@@ -133,7 +133,7 @@ final class LongArrayWorkload {
      *         within the time limit plus a grace period (a hang)
      */
     History run() throws InterruptedException {
-        return Workers.run(config.threads(), config.txnsPerThread(), config.seed(), config.timeLimit(), initial,
+        return Rounds.run(config.threads(), config.txnsPerThread(), config.seed(), config.timeLimit(), initial,
                 this::runTransaction);
     }
 

@@ -1,15 +1,16 @@
 package io.jstm.history;
 
+import io.jstm.testing.Workers;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the worker threads of a workload, one {@link HistoryRecorder} each, and
- * gathers their attempts into a {@link History}.
+ * gathers their attempts into a {@link History}; the threads are {@link Workers}.
  *
  * <p>The workers run in rounds. In a round they start together (each spins
  * until all are running: a latch wakes them one after another), then each runs
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #MIN_ABORTED} aborted attempts, or {@link #MAX_ROUNDS} rounds ran, or
  * the time limit passed.
  */
-final class Workers {
+final class Rounds {
 
     /** Runs one transaction (or one operation outside any) of a worker, recording it with {@code rec}. */
     @FunctionalInterface
@@ -33,7 +34,7 @@ final class Workers {
     /** How long past the time limit a worker may take to finish its last transaction. */
     private static final Duration GRACE = Duration.ofSeconds(20);
 
-    private Workers() {}
+    private Rounds() {}
 
     /** Enough aborted attempts to show that the workers ran concurrently. */
     static final int MIN_ABORTED = 100;
@@ -72,42 +73,19 @@ final class Workers {
                                  long deadline, Step step) throws InterruptedException {
         int threads = recorders.size();
         AtomicInteger started = new AtomicInteger();
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
+        Workers workers = new Workers().start("history-worker", threads, t -> {
             HistoryRecorder rec = recorders.get(t);
             SplittableRandom rnd = plans.get(t);
-            Thread th = new Thread(() -> {
-                try {
-                    started.incrementAndGet();
-                    while (started.get() < threads && System.nanoTime() < deadline) {
-                        Thread.onSpinWait();
-                    }
-                    for (int i = 0; i < txnsPerThread && System.nanoTime() < deadline; i++) {
-                        step.run(rec, rnd);
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "history-worker-" + t);
-            th.setDaemon(true);
-            workers.add(th);
-            th.start();
-        }
-        long joinBy = deadline + GRACE.toNanos();
-        for (Thread th : workers) {
-            th.join(Math.max(1, (joinBy - System.nanoTime()) / 1_000_000));
-            if (th.isAlive()) {
-                AssertionError hang = new AssertionError(th.getName() + " did not finish: hung in the engine?");
-                hang.setStackTrace(th.getStackTrace());
-                throw hang;
+            started.incrementAndGet();
+            while (started.get() < threads && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
             }
-        }
-        if (!failures.isEmpty()) {
-            AssertionError e = new AssertionError("a worker failed unexpectedly", failures.peek());
-            failures.stream().skip(1).forEach(e::addSuppressed);
-            throw e;
-        }
+            for (int i = 0; i < txnsPerThread && System.nanoTime() < deadline; i++) {
+                step.run(rec, rnd);
+            }
+        });
+        // A hang (an engine that never returns) or a worker's failure fails the test instead of hanging it.
+        workers.join(Duration.ofNanos(Math.max(1_000_000, deadline + GRACE.toNanos() - System.nanoTime())));
     }
 
     private static long aborted(List<HistoryRecorder> recorders) {
