@@ -1,10 +1,13 @@
 package io.jstm.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A millisecond-grained clock that costs one read: a daemon thread stores
- * {@link System#nanoTime()} into {@link #now} about every {@link #TICK_NANOS}.
+ * {@link System#nanoTime()} into {@link #now} about every {@link #TICK_NANOS}
+ * while transactions run, and sleeps when they do not.
  *
  * <h2>Why</h2>
  * {@code System.nanoTime()} costs about as much as a small transaction, so the
@@ -15,36 +18,84 @@ import java.util.concurrent.locks.LockSupport;
  * are estimated from their re-run. Long committed transactions are found the
  * same way for the longest-transaction statistic.
  *
- * <p>The thread is started with the first transaction descriptor, is a daemon,
- * and sleeps between ticks (about a thousand cheap wake-ups a second).
+ * <h2>Dormancy</h2>
+ * A thousand timed wake-ups a second cost about 5% of a core on a virtual
+ * machine even when the program does nothing, so the ticker ticks only
+ * {@link #AWAKE_TICKS} times after it is woken, then stores {@link #DORMANT}
+ * and parks without a timeout. The next {@link #now()} that reads
+ * {@code DORMANT} takes the exact time itself, CASes it in and unparks the
+ * ticker (one CAS and one unpark per {@code AWAKE_TICKS} ticks under load,
+ * none while idle). {@link #spansTicks} treats {@code DORMANT} as "unknown,
+ * measure it": an attempt that outlived a nap is measured, never estimated.
+ *
+ * <h2>Threading</h2>
+ * {@link #now} is volatile. Writers: the ticker (plain volatile stores while
+ * awake, and the store of {@code DORMANT}); wakers only CAS it from
+ * {@code DORMANT} to a time, so they never overwrite a tick, and the ticker
+ * parks only while it still reads {@code DORMANT} (an unpark that comes before
+ * the park leaves a permit, so a wake-up is never lost).
  */
 final class CoarseClock {
     static final long TICK_NANOS = 1_000_000L;
+    /** Ticks after a wake-up before the ticker naps (about 0.1 s). */
+    static final int AWAKE_TICKS = 100;
+    /** Stored in {@link #now} while the ticker sleeps without a timeout. */
+    static final long DORMANT = Long.MIN_VALUE;
 
-    /** Last stored nanoTime. Volatile: written by the ticker only, read by every attempt. */
+    /** Last stored nanoTime, or {@link #DORMANT}. Volatile: see the class comment. */
     private static volatile long now = System.nanoTime();
 
+    private static final VarHandle NOW;
+    private static final Thread TICKER;
+
     static {
-        Thread ticker = new Thread(CoarseClock::tick, "jstm-coarse-clock");
-        ticker.setDaemon(true);
-        ticker.start();
+        try {
+            NOW = MethodHandles.lookup().findStaticVarHandle(CoarseClock.class, "now", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        TICKER = new Thread(CoarseClock::tick, "jstm-coarse-clock");
+        TICKER.setDaemon(true);
+        TICKER.start();
     }
 
     private CoarseClock() {}
 
     static long now() {
-        return now;
+        long n = now;
+        return n != DORMANT ? n : wake();
     }
 
-    /** True when an interval from {@code start} (a {@link #now()} value) surely lasted more than one tick. */
+    /** Takes the time exactly and wakes the ticker (whoever wins the CAS unparks it). */
+    private static long wake() {
+        long t = System.nanoTime();
+        if (NOW.compareAndSet(DORMANT, t)) {
+            LockSupport.unpark(TICKER);
+        }
+        return t;
+    }
+
+    /** True when an interval from {@code start} (a {@link #now()} value) surely lasted more than one tick, or may have. */
     static boolean spansTicks(long start) {
-        return now - start >= 2 * TICK_NANOS;
+        long n = now;
+        return n == DORMANT || n - start >= 2 * TICK_NANOS;
+    }
+
+    /** True while the ticker sleeps without a timeout (for tests). */
+    static boolean isDormant() {
+        return now == DORMANT;
     }
 
     private static void tick() {
         for (;;) {
-            LockSupport.parkNanos(TICK_NANOS);
-            now = System.nanoTime();
+            for (int i = 0; i < AWAKE_TICKS; i++) {
+                LockSupport.parkNanos(TICK_NANOS);
+                now = System.nanoTime();
+            }
+            now = DORMANT;
+            while (now == DORMANT) {
+                LockSupport.park(CoarseClock.class);
+            }
         }
     }
 }

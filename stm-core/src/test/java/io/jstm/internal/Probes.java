@@ -21,4 +21,14 @@ public final class Probes {
     public static boolean anyInevitableRunning() {
         return InevitableToken.isLocked();
     }
+
+    /** True while the coarse clock's ticker sleeps without a timeout (no transaction for about 0.1 s). */
+    public static boolean coarseClockDormant() {
+        return CoarseClock.isDormant();
+    }
+
+    /** The coarse clock's current reading (wakes a dormant ticker, as a beginning attempt does). */
+    public static long coarseClockNow() {
+        return CoarseClock.now();
+    }
 }
