@@ -15,15 +15,32 @@ import java.util.concurrent.locks.LockSupport;
  * served in arrival order. Losing to the inevitable transaction counts as a
  * conflict too, so a transaction that keeps meeting inevitable ones escalates
  * and takes its turn in that queue.
+ *
+ * <h2>Long attempts escalate at once</h2>
+ * An attempt that had logged at least {@link #LONG_READS} reads when it lost a
+ * conflict re-runs inevitable straight away. Re-running it is expensive and it
+ * is the likeliest to lose again (it overlaps every short writer that commits
+ * meanwhile: on Lee's mainboard at 2 threads a long route lost up to 8 times in a
+ * row); run inevitable, its one re-run cannot be lost, and the price (a CAS per
+ * cell it touches, and writers of those cells waiting for it) is small beside
+ * its length. Short transactions keep backing off and escalate after
+ * {@link #ESCALATE_AFTER}.
  */
 final class ContentionManager {
     /** Conflict aborts after which an attempt runs inevitable ({@code -Djstm.escalateAfter}, default 8). */
     static final int ESCALATE_AFTER = Math.max(1, Integer.getInteger("jstm.escalateAfter", 8));
 
+    /** Read-set entries from which a conflict escalates at once ({@code -Djstm.longReads}, default 1024). */
+    static final int LONG_READS = Math.max(1, Integer.getInteger("jstm.longReads", 1024));
+
     private ContentionManager() {}
 
-    static boolean shouldEscalate(int conflicts) {
-        return conflicts >= ESCALATE_AFTER;
+    /**
+     * Whether the next attempt runs inevitable, after the {@code conflicts}-th
+     * conflict in a row, lost by an attempt that had logged {@code reads} reads.
+     */
+    static boolean shouldEscalate(int conflicts, int reads) {
+        return conflicts >= ESCALATE_AFTER || reads >= LONG_READS;
     }
 
     /** Randomized exponential backoff after the {@code conflicts}-th conflict in a row. */

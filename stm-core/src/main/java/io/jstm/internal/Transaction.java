@@ -43,8 +43,9 @@ import java.util.function.UnaryOperator;
  *       meet only at the clock's atomic add.</li>
  *   <li><b>Abort.</b> Roll back (discard buffers, release marks, slot, token),
  *       record the abort, back off, and after
- *       {@link ContentionManager#ESCALATE_AFTER} conflicts run the next attempt
- *       inevitable, so that it must finish.</li>
+ *       {@link ContentionManager#ESCALATE_AFTER} conflicts (after one, for an
+ *       attempt with {@link ContentionManager#LONG_READS} reads) run the next
+ *       attempt inevitable, so that it must finish.</li>
  * </ol>
  *
  * <h2>Inevitable mode</h2>
@@ -332,6 +333,7 @@ public final class Transaction {
                     escalate = inevitableRequested;
                     continue;
                 }
+                int readCount = reads.size; // before the rollback clears it
                 rollbackAttempt();
                 if (restart) {
                     escalate = true;
@@ -341,7 +343,7 @@ public final class Transaction {
                 if (reason == AbortReason.LOST_TO_INEVITABLE) {
                     InevitableToken.awaitRelease();
                 }
-                if (ContentionManager.shouldEscalate(conflicts)) {
+                if (ContentionManager.shouldEscalate(conflicts, readCount)) {
                     escalate = true;
                     stats.add(Statistics.ESCALATIONS, 1);
                 } else if (reason != AbortReason.LOST_TO_INEVITABLE) {

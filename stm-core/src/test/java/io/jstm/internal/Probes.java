@@ -31,4 +31,9 @@ public final class Probes {
     public static long coarseClockNow() {
         return CoarseClock.now();
     }
+
+    /** Read-set entries from which a lost conflict escalates the next attempt at once. */
+    public static int longReads() {
+        return ContentionManager.LONG_READS;
+    }
 }
