@@ -19,6 +19,11 @@ class CoarseClockTest {
         Stm.atomic(() -> r.set(r.get() + 1));
         awaitDormant();
         Thread ticker = ticker();
+        // It stores DORMANT just before it parks: poll until the park shows.
+        long deadline = System.nanoTime() + 10 * SECOND;
+        while (ticker.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
         assertEquals(Thread.State.WAITING, ticker.getState(), "a dormant ticker parks without a timeout");
 
         Stm.atomic(() -> r.set(r.get() + 1)); // the beginning attempt wakes it

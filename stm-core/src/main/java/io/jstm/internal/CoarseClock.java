@@ -33,7 +33,10 @@ import java.util.concurrent.locks.LockSupport;
  * awake, and the store of {@code DORMANT}); wakers only CAS it from
  * {@code DORMANT} to a time, so they never overwrite a tick, and the ticker
  * parks only while it still reads {@code DORMANT} (an unpark that comes before
- * the park leaves a permit, so a wake-up is never lost).
+ * the park leaves a permit, so a wake-up is never lost). A waker descheduled
+ * between its {@code nanoTime()} and its CAS may store a time that is already
+ * old; the ticker stores a fresh one as soon as it leaves its nap, so at worst
+ * a few attempts are charged a little more. The ticker ignores interrupts.
  */
 final class CoarseClock {
     static final long TICK_NANOS = 1_000_000L;
@@ -90,12 +93,17 @@ final class CoarseClock {
         for (;;) {
             for (int i = 0; i < AWAKE_TICKS; i++) {
                 LockSupport.parkNanos(TICK_NANOS);
+                Thread.interrupted(); // an interrupt must not turn the parks into a busy loop
                 now = System.nanoTime();
             }
             now = DORMANT;
             while (now == DORMANT) {
                 LockSupport.park(CoarseClock.class);
+                Thread.interrupted();
             }
+            // A waker descheduled between its nanoTime() and its CAS may have stored an old
+            // time: replace it at once rather than a tick later.
+            now = System.nanoTime();
         }
     }
 }

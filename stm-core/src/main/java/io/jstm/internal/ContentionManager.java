@@ -17,8 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * and takes its turn in that queue.
  *
  * <h2>Long attempts escalate at once</h2>
- * An attempt that had logged at least {@link #LONG_READS} reads when it lost a
- * conflict re-runs inevitable straight away. Re-running it is expensive and it
+ * An attempt that had logged at least {@link #LONG_READS} read-set entries when
+ * it lost a conflict re-runs inevitable straight away (an entry per ref read,
+ * repeats included, and about one per {@code LongArray} stripe read). Re-running it is expensive and it
  * is the likeliest to lose again (it overlaps every short writer that commits
  * meanwhile: on Lee's mainboard at 2 threads a long route lost up to 8 times in a
  * row); run inevitable, its one re-run cannot be lost, and the price (a CAS per
@@ -30,7 +31,7 @@ final class ContentionManager {
     /** Conflict aborts after which an attempt runs inevitable ({@code -Djstm.escalateAfter}, default 8). */
     static final int ESCALATE_AFTER = Math.max(1, Integer.getInteger("jstm.escalateAfter", 8));
 
-    /** Read-set entries from which a conflict escalates at once ({@code -Djstm.longReads}, default 1024). */
+    /** Read-set entries from which one lost conflict escalates ({@code -Djstm.longReads}, default 1024). */
     static final int LONG_READS = Math.max(1, Integer.getInteger("jstm.longReads", 1024));
 
     private ContentionManager() {}

@@ -44,8 +44,8 @@ import java.util.function.UnaryOperator;
  *   <li><b>Abort.</b> Roll back (discard buffers, release marks, slot, token),
  *       record the abort, back off, and after
  *       {@link ContentionManager#ESCALATE_AFTER} conflicts (after one, for an
- *       attempt with {@link ContentionManager#LONG_READS} reads) run the next
- *       attempt inevitable, so that it must finish.</li>
+ *       attempt with at least {@link ContentionManager#LONG_READS} read-set
+ *       entries) run the next attempt inevitable, so that it must finish.</li>
  * </ol>
  *
  * <h2>Inevitable mode</h2>

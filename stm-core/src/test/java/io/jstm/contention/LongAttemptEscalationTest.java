@@ -35,6 +35,37 @@ class LongAttemptEscalationTest {
         assertEquals(0, Stm.statistics().escalations(), Stm.statistics().toString());
     }
 
+    @Test
+    void aLongAttemptThatRetriesDoesNotEscalate() throws Exception {
+        LongRef[] others = new LongRef[Probes.longReads()];
+        for (int i = 0; i < others.length; i++) {
+            others[i] = LongRef.of(i);
+        }
+        LongRef gate = LongRef.named("gate", 0);
+        List<Boolean> inevitable = new ArrayList<>();
+        Stm.resetStatistics();
+        Workers waiter = new Workers().start(1, w -> Stm.atomic(() -> {
+            inevitable.add(Stm.isInevitable());
+            for (LongRef o : others) {
+                o.get();
+            }
+            if (gate.get() == 0) {
+                Stm.retry(); // a wait for the gate, not a lost conflict
+            }
+        }));
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!Probes.anyRetryWaiters()) {
+            assertTrue(System.nanoTime() < deadline, "the transaction never blocked in retry");
+            Thread.sleep(1);
+        }
+        gate.set(1);
+        waiter.join(Duration.ofSeconds(30));
+        assertEquals(List.of(false, false), inevitable, "attempts' inevitability");
+        StmStatistics s = Stm.statistics();
+        assertEquals(1, s.retries(), s.toString());
+        assertEquals(0, s.escalations(), s.toString());
+    }
+
     /**
      * Runs a transaction that reads {@code reads} refs (the last one {@code r}),
      * waits until an outside write changes {@code r}, then writes {@code r}: its

@@ -1,0 +1,30 @@
+package io.jstm.internal;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@link CoarseClock#spansTicks} while the ticker naps: the span is unknown, so
+ * it must say "measure it" for any start, including the negative
+ * {@code nanoTime()} values the JVM is free to return (the subtraction alone
+ * would give a negative span for those).
+ */
+class CoarseClockSpanTest {
+
+    @Test
+    void whileDormantEveryStartCountsAsSpanningTicks() throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!CoarseClock.isDormant()) {
+            assertTrue(System.nanoTime() < deadline, "the coarse clock never went dormant");
+            Thread.sleep(10);
+        }
+        for (long start : new long[] {-1, Long.MIN_VALUE + 1, 0, System.nanoTime()}) {
+            assertTrue(CoarseClock.spansTicks(start), "start " + start);
+        }
+        assertTrue(CoarseClock.isDormant(), "asking does not wake the ticker");
+        long woken = CoarseClock.now();
+        assertFalse(CoarseClock.isDormant(), "now() wakes it");
+        assertFalse(CoarseClock.spansTicks(woken), "an attempt starting now has spanned nothing");
+    }
+}
