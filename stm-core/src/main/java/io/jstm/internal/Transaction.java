@@ -36,8 +36,8 @@ import java.util.function.UnaryOperator;
  *   <li><b>Commit.</b> Read-only: nothing to do. Otherwise lock the written
  *       cells (CAS; a cell locked by another committer is a write-write
  *       conflict after a short spin, except that a commuted cell's committer
- *       releases its locks, parks briefly and tries again; a cell marked by the
- *       inevitable transaction is lost to it), take a commit version {@code t}, validate the read set
+ *       releases its locks, parks briefly and tries again, up to a bound; a
+ *       cell marked by the inevitable transaction is lost to it), take a commit version {@code t}, validate the read set
  *       against {@code s} (skipped when {@code t == s + 1}: nobody committed in
  *       between), keep old versions that registered readers may need, write
  *       back and unlock with version {@code t}, then wake retry waiters. There
@@ -910,6 +910,7 @@ public final class Transaction {
         int locked = 0;
         long t;
         try {
+            int parks = 0;
             while (locked < n) {
                 AbortReason r = lockForCommit(cells[locked],
                         commutes && writes.isCommute(locked) ? COMMUTE_LOCK_SPINS : LOCK_SPINS);
@@ -920,12 +921,16 @@ public final class Transaction {
                 int failed = locked;
                 unlock(cells, locked);
                 locked = 0;
-                if (r == AbortReason.WRITE_WRITE && commutes && writes.isCommute(failed)) {
+                if (r == AbortReason.WRITE_WRITE && commutes && writes.isCommute(failed)
+                        && ++parks <= COMMUTE_MAX_PARKS) {
                     // A commute depends on no value read: wait for the holder instead of aborting,
                     // holding no lock meanwhile (so no deadlock). Park rather than spin: a hot cell's
                     // other committers then run alone with its cache line for a while, as a lock's
-                    // waiters park (HotCounterBench, commute, 2 threads: median 5.2 -> 13.4 ops/us);
-                    // the randomized time breaks any symmetry between two such committers.
+                    // waiters park (HotCounterBench, commute, 2 threads: median 5.16 -> 15.43 ops/us);
+                    // the randomized time breaks any symmetry between two such committers. Bounded:
+                    // after COMMUTE_MAX_PARKS it is a write-write conflict like any other, so a
+                    // commuter that keeps missing the lock (say, against a stream of plain writers)
+                    // is escalated like every loser and must finish.
                     LockSupport.parkNanos(COMMUTE_PARK_NANOS + (nextRandom() & COMMUTE_PARK_JITTER));
                     continue;
                 }
@@ -1022,6 +1027,8 @@ public final class Transaction {
     private static final int COMMUTE_LOCK_SPINS = 8;
     private static final long COMMUTE_PARK_NANOS = 10_000L;
     private static final int COMMUTE_PARK_JITTER = 0x7FFF;
+    /** Parks (about 1.7 ms in all) after which a commute's wait for a lock counts as a lost conflict. */
+    private static final int COMMUTE_MAX_PARKS = 64;
 
     /** Locks {@code c} for commit, spinning at most {@code spins} rounds on another committer's lock; null on success, else why not. */
     private static AbortReason lockForCommit(Cell c, int spins) {

@@ -5,6 +5,7 @@ import io.jstm.AbortReason;
 import io.jstm.LongRef;
 import io.jstm.Stm;
 import io.jstm.StmStatistics;
+import io.jstm.internal.Probes;
 import io.jstm.testing.Workers;
 import org.junit.jupiter.api.Test;
 
@@ -127,5 +128,24 @@ class HotCounterCommuteTest {
                 + " attempts; escalation bounds it by " + bound);
         assertTrue(worstCommuter.get() <= bound, "a commuting transaction needed " + worstCommuter.get()
                 + " attempts; escalation bounds it by " + bound);
+    }
+
+    @Test
+    void aCommuteThatCannotTakeItsLockForLongLosesAConflictAndStillFinishes() throws Exception {
+        LongRef held = LongRef.named("held", 0);
+        Stm.resetStatistics();
+        // A committer that never lets go (for as long as this test wants): the commute's committer
+        // parks and retries, and after its bounded number of parks counts a lost conflict.
+        Probes.lock(held);
+        Workers w;
+        try {
+            w = new Workers().start(1, i -> Stm.atomic(() -> held.commute(x -> x + 1)));
+            ContentionWorkers.awaitCondition("the blocked commute counts a write-write conflict",
+                    () -> Stm.statistics().writeWriteAborts() >= 1);
+        } finally {
+            Probes.unlock(held);
+        }
+        w.join();
+        assertEquals(1, held.get(), "the increment landed once the lock was free");
     }
 }

@@ -36,4 +36,20 @@ public final class Probes {
     public static int longReads() {
         return ContentionManager.LONG_READS;
     }
+
+    /** Sets the lock bit of {@code c} as a committer would (test only: must be paired with {@link #unlock}). */
+    public static void lock(Cell c) {
+        for (;;) {
+            long w = c.wordVolatile();
+            if (!LockWord.isLocked(w) && !LockWord.isMarked(w) && c.casWord(w, w | LockWord.LOCKED)) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Clears the lock bit set by {@link #lock}. */
+    public static void unlock(Cell c) {
+        c.setWordRelease(c.wordOpaque() & ~LockWord.LOCKED);
+    }
 }
