@@ -150,7 +150,8 @@ public final class Stm {
     /**
      * True while the calling thread runs a transaction that is inevitable (it
      * called {@link #becomeInevitable()}, was started with {@link #atomicInevitable},
-     * or was escalated after losing too many conflicts in a row, or after one conflict for a long attempt). False outside a transaction.
+     * or was escalated after losing too many conflicts in a row, or after one
+     * conflict for a long attempt). False outside a transaction.
      */
     public static boolean isInevitable() {
         Transaction tx = Transaction.active();

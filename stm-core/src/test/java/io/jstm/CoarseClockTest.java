@@ -17,7 +17,7 @@ class CoarseClockTest {
     void theTickerSleepsWhenNoTransactionRunsAndWakesForTheNext() throws Exception {
         LongRef r = LongRef.of(0);
         Stm.atomic(() -> r.set(r.get() + 1));
-        awaitDormant();
+        Probes.awaitCoarseClockDormant();
         Thread ticker = ticker();
         // It stores DORMANT just before it parks: poll until the park shows.
         long deadline = System.nanoTime() + 10 * SECOND;
@@ -30,13 +30,13 @@ class CoarseClockTest {
         assertFalse(Probes.coarseClockDormant());
         long skew = Math.abs(Probes.coarseClockNow() - System.nanoTime());
         assertTrue(skew < SECOND, "a woken clock reads the current time, off by " + skew + " ns");
-        awaitDormant(); // and it naps again
+        Probes.awaitCoarseClockDormant(); // and it naps again
         assertEquals(2, r.get());
     }
 
     @Test
     void anAttemptThatOutlivesTheNapIsChargedItsRealTime() throws Exception {
-        awaitDormant();
+        Probes.awaitCoarseClockDormant();
         Stm.resetStatistics();
         LongRef r = LongRef.named("napping", 0);
         // The victim's first attempt sleeps 400 ms after its conflict: the ticker naps meanwhile.
@@ -44,14 +44,6 @@ class CoarseClockTest {
         StmStatistics s = Stm.statistics();
         assertEquals(1, s.readInvalidatedAborts(), s.toString());
         assertTrue(s.wastedNanos() >= 400_000_000L, "wasted time measured, not estimated from the re-run: " + s);
-    }
-
-    private static void awaitDormant() throws InterruptedException {
-        long deadline = System.nanoTime() + 10 * SECOND;
-        while (!Probes.coarseClockDormant()) {
-            assertTrue(System.nanoTime() < deadline, "the coarse clock never went dormant");
-            Thread.sleep(10);
-        }
     }
 
     private static Thread ticker() {

@@ -97,8 +97,9 @@ final class CommitOrder {
 
     /**
      * Called at the start of each attempt: an attempt that starts inevitable
-     * (escalated after repeated conflicts, or after one for a long attempt) and is not at its turn gives up at
-     * once rather than run a body it would have to discard.
+     * (escalated after repeated conflicts, or after one for a long attempt) and
+     * is not at its turn gives up at once rather than run a body it would have
+     * to discard.
      */
     void checkStart(long seq) {
         if (next != seq && attemptIsInevitable()) {

@@ -19,8 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Long attempts escalate at once</h2>
  * An attempt that had logged at least {@link #LONG_READS} read-set entries when
  * it lost a conflict re-runs inevitable straight away (an entry per ref read,
- * repeats included, and about one per {@code LongArray} stripe read). Re-running it is expensive and it
- * is the likeliest to lose again (it overlaps every short writer that commits
+ * repeats included, and about one per {@code LongArray} stripe read).
+ * Re-running it is expensive and it is the likeliest to lose again (it overlaps every short writer that commits
  * meanwhile: on Lee's mainboard at 2 threads a long route lost up to 8 times in a
  * row); run inevitable, its one re-run cannot be lost, and the price (a CAS per
  * cell it touches, and writers of those cells waiting for it) is small beside

@@ -37,8 +37,8 @@ import java.util.function.UnaryOperator;
  *       cells (CAS; a cell locked by another committer is a write-write
  *       conflict after a short spin, except that a commuted cell's committer
  *       releases its locks, parks briefly and tries again, up to a bound; a
- *       cell marked by the inevitable transaction is lost to it), take a commit version {@code t}, validate the read set
- *       against {@code s} (skipped when {@code t == s + 1}: nobody committed in
+ *       cell marked by the inevitable transaction is lost to it), take a
+ *       commit version {@code t}, validate the read set against {@code s} (skipped when {@code t == s + 1}: nobody committed in
  *       between), keep old versions that registered readers may need, write
  *       back and unlock with version {@code t}, then wake retry waiters. There
  *       is no global lock: commits on disjoint cells proceed in parallel and
@@ -1030,7 +1030,10 @@ public final class Transaction {
     /** Parks (about 1.7 ms in all) after which a commute's wait for a lock counts as a lost conflict. */
     private static final int COMMUTE_MAX_PARKS = 64;
 
-    /** Locks {@code c} for commit, spinning at most {@code spins} rounds on another committer's lock; null on success, else why not. */
+    /**
+     * Locks {@code c} for commit, spinning at most {@code spins} rounds on
+     * another committer's lock; null on success, else why not.
+     */
     private static AbortReason lockForCommit(Cell c, int spins) {
         for (int round = 0; ; round++) {
             long w = c.wordVolatile();

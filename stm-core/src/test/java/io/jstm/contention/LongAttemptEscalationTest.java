@@ -53,11 +53,7 @@ class LongAttemptEscalationTest {
                 Stm.retry(); // a wait for the gate, not a lost conflict
             }
         }));
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!Probes.anyRetryWaiters()) {
-            assertTrue(System.nanoTime() < deadline, "the transaction never blocked in retry");
-            Thread.sleep(1);
-        }
+        ContentionWorkers.awaitCondition("the transaction blocks in retry", Probes::anyRetryWaiters);
         gate.set(1);
         waiter.join(Duration.ofSeconds(30));
         assertEquals(List.of(false, false), inevitable, "attempts' inevitability");

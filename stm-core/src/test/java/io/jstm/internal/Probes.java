@@ -27,6 +27,17 @@ public final class Probes {
         return CoarseClock.isDormant();
     }
 
+    /** Waits (polling, at most 10 s) until the coarse clock's ticker naps; fails the test if it never does. */
+    public static void awaitCoarseClockDormant() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!CoarseClock.isDormant()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the coarse clock never went dormant");
+            }
+            Thread.sleep(10);
+        }
+    }
+
     /** The coarse clock's current reading (wakes a dormant ticker, as a beginning attempt does). */
     public static long coarseClockNow() {
         return CoarseClock.now();
