@@ -29,16 +29,19 @@ import java.util.Objects;
  * lines; for one hot counter use a {@link LongRef} with {@link LongRef#commute}.
  *
  * <h2>Memory</h2>
- * About 15.5 bytes per element, against 36 for a {@code LongRef[]} (a 32-byte
- * ref and a pointer): per 8 elements, 64 bytes of values in a {@code long[]}
- * (16-byte header), a 40-byte stripe and a 4-byte slot in the stripe array
- * (measured with JOL on a 64-bit JVM with compressed oops).
+ * About 13.5 bytes per element, against 36 for a {@code LongRef[]} (a 32-byte
+ * ref and a pointer): per 8 elements, 64 bytes of values in the array's one
+ * {@code long[]}, a 40-byte stripe and a 4-byte slot in the stripe array
+ * (measured with JOL on a 64-bit JVM with compressed oops). The values sit in
+ * one block, in index order, as in a plain {@code long[]}.
  *
  * <p>Indices out of range throw {@link IndexOutOfBoundsException} before anything
  * is read or written.
  */
 public final class LongArray {
     private final Stripe[] stripes;
+    /** The elements, in one block (each stripe guards its run of 8); see {@link LongStripe} for who writes them. */
+    private final long[] values;
     private final int length;
     /** The given name, or null: unnamed arrays get a stable generated one on demand. */
     private final String name;
@@ -49,12 +52,13 @@ public final class LongArray {
         }
         this.name = name;
         this.length = length;
+        long[] vs = initial != null ? initial.clone() : new long[length];
         int n = (length + LongStripe.MASK) >>> LongStripe.SHIFT;
         Stripe[] ss = new Stripe[n];
         for (int j = 0; j < n; j++) {
-            int base = j << LongStripe.SHIFT;
-            ss[j] = new Stripe(this, j, Math.min(LongStripe.SIZE, length - base), initial);
+            ss[j] = new Stripe(this, j, vs);
         }
+        this.values = vs;
         this.stripes = ss;
     }
 
@@ -88,9 +92,8 @@ public final class LongArray {
     /** Element {@code i}: this transaction's view inside one, the latest committed value outside. */
     public long get(int i) {
         Stripe s = stripe(i);
-        int k = i & LongStripe.MASK;
         Transaction tx = Transaction.active();
-        return tx != null ? tx.readElement(s, k) : Direct.readElement(s, k);
+        return tx != null ? tx.readElement(s, values, i) : Direct.readElement(s, values, i);
     }
 
     /** Sets element {@code i}: buffered until commit inside a transaction, committed at once outside. */
@@ -111,7 +114,7 @@ public final class LongArray {
         int k = i & LongStripe.MASK;
         Transaction tx = Transaction.active();
         if (tx != null) {
-            long old = tx.readElement(s, k);
+            long old = tx.readElement(s, values, i);
             tx.writeElement(s, k, old + delta);
             return old;
         }
@@ -140,7 +143,7 @@ public final class LongArray {
         }
         long[] out = new long[length];
         for (int i = 0; i < length; i++) {
-            out[i] = tx.readElement(stripes[i >>> LongStripe.SHIFT], i & LongStripe.MASK);
+            out[i] = tx.readElement(stripes[i >>> LongStripe.SHIFT], values, i);
         }
         return out;
     }
@@ -163,8 +166,8 @@ public final class LongArray {
     private static final class Stripe extends LongStripe {
         private final LongArray owner;
 
-        Stripe(LongArray owner, int index, int size, long[] initial) {
-            super(index, size, initial);
+        Stripe(LongArray owner, int index, long[] values) {
+            super(index, values);
             this.owner = owner;
         }
 

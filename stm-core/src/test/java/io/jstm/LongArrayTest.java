@@ -231,6 +231,63 @@ class LongArrayTest {
         assertEquals(expected, total);
     }
 
+    /**
+     * The stripes of an array share one block of values: a commit writes only its
+     * stripe's elements, and an older snapshot reads a stripe's old elements
+     * (the last, partial one included) from history, all of them and only them.
+     */
+    @Test
+    void stripesShareOneBlockOfValuesAndAnOlderSnapshotReadsEachStripesOldElements() throws Exception {
+        int n = 13; // a full stripe [0..7] and a partial one [8..12]
+        long[] initial = new long[n];
+        for (int i = 0; i < n; i++) {
+            initial[i] = 100 + i;
+        }
+        long[] before = initial.clone();
+        LongArray a = LongArray.copyOf(initial);
+        CountDownLatch firstRead = new CountDownLatch(1);
+        CountDownLatch written = new CountDownLatch(1);
+        AtomicReference<long[]> seen = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        int[] runs = new int[1];
+        Thread reader = new Thread(() -> {
+            try {
+                seen.set(Stm.atomic(() -> {
+                    runs[0]++;
+                    long[] out = new long[n];
+                    out[0] = a.get(0);
+                    firstRead.countDown();
+                    await(written);
+                    for (int i = 1; i < n; i++) {
+                        out[i] = a.get(i);
+                    }
+                    return out;
+                }));
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        reader.start();
+        await(firstRead);
+        Stm.atomic(() -> {
+            a.set(7, -7);  // last element of the full stripe
+            a.set(8, -8);  // first of the partial one
+            a.set(12, -12); // last element of the array
+        });
+        written.countDown();
+        reader.join(10_000);
+        assertFalse(reader.isAlive());
+        assertNull(failure.get(), () -> "the reader failed: " + failure.get());
+        assertArrayEquals(before, seen.get(), "the reader's snapshot predates the commit");
+        assertEquals(1, runs[0], "a read-only snapshot reads history rather than abort");
+        long[] now = a.toArray();
+        for (int i = 0; i < n; i++) {
+            long expected = i == 7 || i == 8 || i == 12 ? -i : 100 + i;
+            assertEquals(expected, now[i], "element " + i);
+        }
+        assertArrayEquals(before, initial, "copyOf copied: the source array is not the array's storage");
+    }
+
     @Test
     void blindWritesToDifferentElementsOfOneStripeAreAllKept() throws Exception {
         LongArray a = LongArray.ofLength(8);

@@ -7,9 +7,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Bounds on the memory {@link RefFootprint} measures with JOL, so that a layout
  * change that makes {@code LongArray} cost what a ref per element costs fails
- * here. Measured on 64-bit JDK 17 with compressed references: 15.5 bytes per
- * element for a {@code LongArray} (124 bytes per stripe of 8 elements: a 40-byte
- * stripe, its 80-byte {@code long[8]} and a 4-byte slot in the stripe array),
+ * here. Measured on 64-bit JDK 17 with compressed references: 13.5 bytes per
+ * element for a {@code LongArray} (108 bytes per stripe of 8 elements: a 40-byte
+ * stripe, its 8 elements in the array's one {@code long[]} and a 4-byte slot in
+ * the stripe array),
  * 36 for a {@code LongRef[]} (a 32-byte ref and a 4-byte pointer).
  */
 class RefFootprintTest {

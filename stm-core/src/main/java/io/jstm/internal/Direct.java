@@ -37,12 +37,13 @@ public final class Direct {
         }
     }
 
-    /** The latest committed element {@code k} of {@code s}. */
-    public static long readElement(LongStripe s, int k) {
+    /** The latest committed element {@code i} of an array whose elements are {@code values}, in stripe {@code s}. */
+    public static long readElement(LongStripe s, long[] values, int i) {
+        assert s.guards(values, i) : "element " + i + " is not in stripe " + s.index;
         for (int round = 0; ; round++) {
             long w1 = s.wordAcquire();
             if (!LockWord.isLocked(w1)) {
-                long v = s.valueAcquire(k);
+                long v = LongStripe.elementAcquire(values, i);
                 if ((s.wordOpaque() | LockWord.INEVITABLE) == (w1 | LockWord.INEVITABLE)) {
                     return v;
                 }

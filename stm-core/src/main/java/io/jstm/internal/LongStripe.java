@@ -2,6 +2,7 @@ package io.jstm.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * A {@link Cell} holding up to {@link #SIZE} consecutive {@code long} elements
@@ -10,8 +11,15 @@ import java.lang.invoke.VarHandle;
  *
  * <h2>Overview</h2>
  * An array of refs pays a header, a lock word and a pointer per element; a
- * stripe pays them once per {@link #SIZE} elements, and its values sit in one
- * {@code long[]} allocated right after it. The price is granularity: the stripe
+ * stripe pays them once per {@link #SIZE} elements. The values are not in the
+ * stripe: all of an array's elements sit in one {@code long[]} that its stripes
+ * share, each guarding its run of {@link #SIZE}. A read then loads the element
+ * from the array the caller already holds, in parallel with the stripe's word,
+ * rather than after it through a pointer in the stripe (see benchmarks/README.md,
+ * Lee-TM), and neighbouring elements share cache lines as in a plain
+ * {@code long[]}.
+ *
+ * <p>The price of a stripe is granularity: the stripe
  * is versioned as a whole, so a transaction that read any element of a stripe
  * is invalidated by a commit that wrote any element of it (as ScalaSTM's
  * {@code TArray} shares metadata between neighbouring elements). Writes are
@@ -36,27 +44,30 @@ public abstract class LongStripe extends Cell {
 
     private static final VarHandle VALUES = MethodHandles.arrayElementVarHandle(long[].class);
 
-    /** The committed elements. The reference is final (so a stripe published through a race is
-     *  seen with its initial values); elements are written only by the lock holder (setRelease),
-     *  read by readers between two reads of the lock word with getAcquire. */
+    /** The elements of the whole array this stripe belongs to, shared by all its stripes (this
+     *  stripe's are {@code [base() .. base() + size())}). The reference is final (so a stripe
+     *  published through a race is seen with its initial values); this stripe's elements are
+     *  written only by the holder of this stripe's lock (setRelease), and read by readers between
+     *  two reads of this stripe's lock word with getAcquire. */
     private final long[] values;
-    /** This stripe's place in its array: it holds elements {@code index * SIZE} onwards. */
+    /** This stripe's place in its array: it guards elements {@code index * SIZE} onwards. */
     final int index;
+    /** Number of elements in this stripe (1 to {@link #SIZE}; fewer only in an array's last stripe). */
+    private final int size;
 
     /**
-     * Stripe number {@code index} of an array, of {@code size} elements (1 to
-     * {@link #SIZE}), holding {@code initial[index * SIZE ..][0 .. size)}, or zeros if {@code initial} is null.
+     * Stripe number {@code index} of an array whose elements are {@code values}
+     * (the array's own storage, shared by its stripes, not copied): it covers
+     * {@code values[index * SIZE ..]}, up to {@link #SIZE} elements.
      */
-    protected LongStripe(int index, int size, long[] initial) {
-        if (size < 1 || size > SIZE || index < 0) {
-            throw new IllegalArgumentException("stripe " + index + " of size " + size);
+    protected LongStripe(int index, long[] values) {
+        if (index < 0 || values.length == 0 || index > (values.length - 1) >>> SHIFT) {
+            throw new IllegalArgumentException("stripe " + index + " of an array of " + values.length);
         }
-        long[] v = new long[size];
-        if (initial != null) {
-            System.arraycopy(initial, index << SHIFT, v, 0, size);
-        }
-        this.values = v;
+        int base = index << SHIFT;
+        this.values = values;
         this.index = index;
+        this.size = Math.min(SIZE, values.length - base);
     }
 
     /** The index of this stripe's first element in its array. */
@@ -66,16 +77,31 @@ public abstract class LongStripe extends Cell {
 
     /** Number of elements in this stripe. */
     public final int size() {
-        return values.length;
+        return size;
     }
 
+    /** True if element {@code i} of {@code values} is one this stripe guards (for assertions). */
+    final boolean guards(long[] values, int i) {
+        return values == this.values && i >>> SHIFT == index && (i & MASK) < size;
+    }
+
+    /**
+     * Element {@code i} of the array (an element of this stripe), for a seqlock
+     * read between two reads of this stripe's word. The caller passes the array
+     * it holds itself, so that the load does not wait for this stripe's line.
+     */
+    static long elementAcquire(long[] values, int i) {
+        return (long) VALUES.getAcquire(values, i);
+    }
+
+    /** Element {@code k} of this stripe, committed; a seqlock read as for {@link #elementAcquire}. */
     final long valueAcquire(int k) {
-        return (long) VALUES.getAcquire(values, k);
+        return (long) VALUES.getAcquire(values, base() + k);
     }
 
     /** The committed element {@code k}; caller holds the lock (or the inevitable mark). */
     final long valueLocked(int k) {
-        return values[k];
+        return values[base() + k];
     }
 
     @Override
@@ -84,9 +110,10 @@ public abstract class LongStripe extends Cell {
         keepHistory(commitVersion, oldest);
         long[] vs = values;
         long[] bv = b.values;
+        int base = base();
         for (int m = b.mask; m != 0; m &= m - 1) {
             int k = Integer.numberOfTrailingZeros(m);
-            VALUES.setRelease(vs, k, bv[k]);
+            VALUES.setRelease(vs, base + k, bv[k]);
         }
         setWordRelease(LockWord.of(commitVersion));
     }
@@ -94,7 +121,7 @@ public abstract class LongStripe extends Cell {
     /** Installs {@code v} as element {@code k} committed at {@code commitVersion}, and unlocks. Caller holds the lock. */
     final void installOne(int k, long v, long commitVersion, long oldest) {
         keepHistory(commitVersion, oldest);
-        VALUES.setRelease(values, k, v);
+        VALUES.setRelease(values, base() + k, v);
         setWordRelease(LockWord.of(commitVersion));
     }
 
@@ -102,7 +129,9 @@ public abstract class LongStripe extends Cell {
     private void keepHistory(long commitVersion, long oldest) {
         if (oldest < commitVersion) {
             long oldVersion = LockWord.version(wordOpaque());
-            pushHistory(new Version.OfObject(values.clone(), oldVersion, historyPlain()), oldest);
+            int base = base();
+            pushHistory(new Version.OfObject(Arrays.copyOfRange(values, base, base + size), oldVersion, historyPlain()),
+                    oldest);
         } else {
             dropHistory();
         }

@@ -556,15 +556,19 @@ public final class Transaction {
     }
 
     /**
-     * Transactional read of element {@code k} of a long stripe ({@code io.jstm.LongArray}):
-     * the element this transaction wrote, else a seqlock read at the snapshot, with the
-     * stripe as the read-set entry (once for a run of reads of one stripe).
+     * Transactional read of element {@code i} of an array ({@code io.jstm.LongArray})
+     * whose elements are {@code values}, in stripe {@code s}: the element this
+     * transaction wrote, else a seqlock read at the snapshot, with the stripe as
+     * the read-set entry (once for a run of reads of one stripe). The caller passes
+     * the array's storage so that the element's load need not wait for the stripe's.
      */
-    public long readElement(LongStripe s, int k) {
+    public long readElement(LongStripe s, long[] values, int i) {
+        assert s.guards(values, i) : "element " + i + " is not in stripe " + s.index;
+        int k = i & LongStripe.MASK;
         if (writes.size != 0) {
-            int i = writes.find(s);
-            if (i >= 0) {
-                LongStripe.Buffer b = (LongStripe.Buffer) writes.objectAt(i);
+            int e = writes.find(s);
+            if (e >= 0) {
+                LongStripe.Buffer b = (LongStripe.Buffer) writes.objectAt(e);
                 if (b.has(k)) {
                     return b.values[k];
                 }
@@ -572,7 +576,7 @@ public final class Transaction {
         }
         if (!slow) {
             long w1 = s.wordAcquire();
-            long v = s.valueAcquire(k);
+            long v = LongStripe.elementAcquire(values, i);
             long w2 = s.wordOpaque();
             if ((w1 | LockWord.INEVITABLE) == (w2 | LockWord.INEVITABLE)
                     && (w1 & LockWord.LOCKED) == 0 && LockWord.version(w1) <= snapshot) {

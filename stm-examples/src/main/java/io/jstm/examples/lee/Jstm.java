@@ -10,7 +10,7 @@ import java.util.function.IntSupplier;
  * Lee on jstm: each route is one {@link Stm#atomic} transaction (see
  * {@link StmRouter} for what a route's transaction reads and writes, and when
  * two routes conflict). The depth grid is either one {@link LongArray} (the
- * default: about 16 bytes a cell, versioned in stripes of 8 cells of a row) or
+ * default: about 14 bytes a cell, versioned in stripes of 8 cells of a row) or
  * a {@code LongRef[]}, one ref per cell (36 bytes a cell, versioned per cell;
  * {@link #withRefs}), so the two can be compared on the same boards.
  */
