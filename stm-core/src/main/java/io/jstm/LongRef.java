@@ -81,9 +81,9 @@ public sealed class LongRef extends LongCell permits LongRef.Named {
      * transaction: an atomic update. {@code f} may run more than once and must be pure.
      *
      * <p>At commit, a commuted ref that another transaction is committing, or that
-     * an inevitable transaction holds, is waited for, not lost as a conflict; after
-     * about 1.7 ms of waiting the committing transaction becomes inevitable itself
-     * (counted in {@link StmStatistics#escalations()}), so it still finishes.
+     * an inevitable transaction holds, is waited for, not lost as a conflict; after a
+     * bounded wait (about 1.7 ms of short parks) the committing transaction becomes
+     * inevitable itself (counted in {@link StmStatistics#escalations()}), so it still finishes.
      *
      * @see Ref#commute
      */

@@ -119,9 +119,9 @@ public final class Ref<T> extends ObjectCell {
      * thread), so it must be pure: no side effects, no transactional reads.
      *
      * <p>At commit, a commuted ref that another transaction is committing, or that
-     * an inevitable transaction holds, is waited for, not lost as a conflict; after
-     * about 1.7 ms of waiting the committing transaction becomes inevitable itself
-     * (counted in {@link StmStatistics#escalations()}), so it still finishes.
+     * an inevitable transaction holds, is waited for, not lost as a conflict; after a
+     * bounded wait (about 1.7 ms of short parks) the committing transaction becomes
+     * inevitable itself (counted in {@link StmStatistics#escalations()}), so it still finishes.
      */
     public void commute(UnaryOperator<T> f) {
         Objects.requireNonNull(f, "commute(f): f is null");

@@ -11,7 +11,8 @@ package io.jstm;
  * @param lostToInevitableAborts    attempts aborted because the inevitable transaction touched a ref they wrote
  * @param retries                   explicit {@link Stm#retry()} waits
  * @param inevitableTransactions    transactions that committed inevitable (requested or escalated)
- * @param escalations               transactions run inevitable because they kept losing conflicts (or lost one after a long attempt)
+ * @param escalations               transactions run inevitable because they kept losing conflicts (or lost one after a long attempt),
+ *                                  or because their commit waited long for a commuted ref
  * @param wastedNanos               time spent in attempts that aborted (see {@link AbortInfo#wastedNanos()})
  * @param longestTransactionNanos   the longest timed transaction (attempt that committed)
  */

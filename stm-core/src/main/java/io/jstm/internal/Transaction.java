@@ -35,9 +35,11 @@ import java.util.function.UnaryOperator;
  *       registry slot: a writer must read current versions only.</li>
  *   <li><b>Commit.</b> Read-only: nothing to do. Otherwise lock the written
  *       cells (CAS; a cell locked by another committer is a write-write
- *       conflict after a short spin, except that a commuted cell's committer
- *       releases its locks, parks briefly and tries again, up to a bound; a
- *       cell marked by the inevitable transaction is lost to it), take a
+ *       conflict after a short spin; a cell marked by the inevitable
+ *       transaction is lost to it; but a commuted cell's committer, locked out
+ *       or marked out, releases its locks, parks briefly (or waits for the
+ *       inevitable token) and tries again, and after a bounded number of such
+ *       waits becomes inevitable in place rather than lose), take a
  *       commit version {@code t}, validate the read set against {@code s} (skipped when {@code t == s + 1}: nobody committed in
  *       between), keep old versions that registered readers may need, write
  *       back and unlock with version {@code t}, then wake retry waiters. There
@@ -56,7 +58,8 @@ import java.util.function.UnaryOperator;
  * cells cannot be locked by anyone else, so its reads stay current and it never
  * aborts; its reads of unmarked cells return the latest committed value.
  * Transactions that do not touch its cells keep committing; those that try to
- * write one lose, wait for the token to be released and re-run. Marks are
+ * write one lose, wait for the token to be released and re-run (a commute of a
+ * marked cell waits for the token without losing). Marks are
  * cleared when it ends; while a mark is set only the holder writes the word.
  *
  * <h2>Threading</h2>
@@ -856,6 +859,7 @@ public final class Transaction {
      * lock) and records it in the read set so that the mark is cleared at the end.
      */
     private void markInevitable(Cell c) {
+        boolean logged = false;
         for (int round = 0; ; round++) {
             long w = c.wordVolatile();
             if (LockWord.isMarked(w)) {
@@ -865,8 +869,13 @@ public final class Transaction {
                 Backoff.pause(round);
                 continue;
             }
-            if (c.casWord(w, w | LockWord.INEVITABLE)) {
+            if (!logged) {
+                // Logged before marking: if the log cannot grow (out of memory) the cell is not
+                // left marked for good. A logged cell that is not marked is skipped by clearMarks.
                 reads.add(c);
+                logged = true;
+            }
+            if (c.casWord(w, w | LockWord.INEVITABLE)) {
                 if (tracing) {
                     ConflictTracer.recordWriter(c, Thread.currentThread().getName() + " (inevitable)", siteOf(c));
                 }
@@ -1047,7 +1056,11 @@ public final class Transaction {
     private static final int COMMUTE_LOCK_SPINS = 8;
     private static final long COMMUTE_PARK_NANOS = 10_000L;
     private static final int COMMUTE_PARK_JITTER = 0x7FFF;
-    /** Parks (about 1.7 ms in all) after which a commute's committer stops waiting and becomes inevitable. */
+    /**
+     * Waits (parks of 10-42 us, or waits for the inevitable token) after which a
+     * commute's committer stops waiting and becomes inevitable: about 1.7 ms of
+     * parks; fewer if the thread's interrupt flag is set (its parks return at once).
+     */
     private static final int COMMUTE_MAX_PARKS = 64;
 
     /**

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -153,5 +156,41 @@ class HotCounterCommuteTest {
         assertEquals(1, st.escalations(), st.toString());
         assertEquals(1, st.inevitableTransactions(), st.toString());
         assertEquals(1, st.commits(), st.toString());
+    }
+
+    @Test
+    void aCommuteThatMeetsAnInevitableTransactionsMarkWaitsForItWithoutAborting() throws Exception {
+        LongRef c = LongRef.named("c", 0);
+        CountDownLatch marked = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        Stm.resetStatistics();
+        Thread inevitable = new Thread(() -> Stm.atomicInevitable(() -> {
+            c.set(c.get() + 10); // marks c until this transaction ends
+            marked.countDown();
+            try {
+                assertTrue(go.await(30, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }));
+        inevitable.start();
+        assertTrue(marked.await(30, TimeUnit.SECONDS));
+        AtomicInteger attempts = new AtomicInteger();
+        Thread commuter = new Thread(() -> Stm.atomic(() -> {
+            attempts.incrementAndGet();
+            c.commute(v -> v + 1);
+        }));
+        commuter.start();
+        // At its commit the commute meets the mark and waits for the token (parked in its queue).
+        ContentionWorkers.awaitCondition("the commute waits for the inevitable transaction",
+                () -> commuter.getState() == Thread.State.WAITING);
+        go.countDown();
+        inevitable.join(30_000);
+        commuter.join(30_000);
+        assertFalse(inevitable.isAlive() || commuter.isAlive());
+        assertEquals(11, c.get());
+        assertEquals(1, attempts.get(), "the commute's block ran once: waiting is not losing");
+        StmStatistics st = Stm.statistics();
+        assertEquals(0, st.conflictAborts(), st.toString());
     }
 }
