@@ -38,4 +38,37 @@ class JfrEventsTest {
         assertEquals("READ_INVALIDATED", abort.getString("reason"));
         assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("io.jstm.Inevitable")));
     }
+
+    @Test
+    void aCommuteThatBecomesInevitableInItsCommitIsRecordedAsEscalated() throws Exception {
+        Path file = Files.createTempFile("jstm", ".jfr");
+        LongRef held = LongRef.named("jfr-held", 0);
+        try (Recording rec = new Recording()) {
+            rec.enable("io.jstm.Inevitable");
+            rec.start();
+            Thread commuter;
+            io.jstm.internal.Probes.lock(held);
+            try {
+                commuter = new Thread(() -> Stm.atomic(() -> held.commute(x -> x + 1)));
+                commuter.start();
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (!io.jstm.internal.Probes.anyInevitableRunning()) { // the commute becomes inevitable
+                    assertTrue(System.nanoTime() < deadline, "the blocked commute never became inevitable");
+                    Thread.sleep(1);
+                }
+            } finally {
+                io.jstm.internal.Probes.unlock(held);
+            }
+            commuter.join(30_000);
+            assertFalse(commuter.isAlive());
+            rec.stop();
+            rec.dump(file);
+        }
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+        Files.deleteIfExists(file);
+        RecordedEvent e = events.stream().filter(x -> x.getEventType().getName().equals("io.jstm.Inevitable"))
+                .findFirst().orElseThrow(() -> new AssertionError("no inevitable event in " + events));
+        assertTrue(e.getBoolean("escalated"), "an escalation in the commit of the first attempt: " + e);
+        assertEquals(1, held.get());
+    }
 }

@@ -163,6 +163,8 @@ public final class Transaction {
     private ConflictProfiler.Group lastGroup;
     /** True once this attempt was told to abort; it can no longer commit. */
     private boolean doomed;
+    /** This attempt became inevitable in its commit, after a long wait for a commuted cell (for JFR). */
+    private boolean escalatedInCommit;
     /** The next attempt must run inevitable (becomeInevitable found stale reads). */
     private boolean restartInevitable;
 
@@ -362,6 +364,7 @@ public final class Transaction {
 
     private void begin(boolean asInevitable) {
         depth = 1;
+        escalatedInCommit = false;
         slot = -1;
         doomed = false;
         stale = false;
@@ -959,6 +962,7 @@ public final class Transaction {
                     // locks, so waiting for the marks cannot deadlock. Only stale reads (a legitimate
                     // conflict) can still abort it.
                     stats.add(Statistics.ESCALATIONS, 1);
+                    escalatedInCommit = true;
                     becomeInevitable();
                     commitInevitable(n);
                     return true;
@@ -1136,7 +1140,7 @@ public final class Transaction {
         }
         if (wasInevitable) {
             stats.add(Statistics.INEVITABLE, 1);
-            JfrEvents.inevitable(attempt > 1);
+            JfrEvents.inevitable(attempt > 1 || escalatedInCommit);
         }
         Throwable deferred = deferredError;
         deferredError = null;
