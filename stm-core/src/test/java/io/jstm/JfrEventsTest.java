@@ -1,5 +1,6 @@
 package io.jstm;
 
+import io.jstm.internal.Probes;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -16,59 +17,69 @@ class JfrEventsTest {
 
     @Test
     void commitsAbortsAndInevitableTransactionsAreRecorded() throws Exception {
-        Path file = Files.createTempFile("jstm", ".jfr");
         LongRef r = LongRef.named("jfr-ref", 0);
-        try (Recording rec = new Recording()) {
-            rec.enable("io.jstm.Commit");
-            rec.enable("io.jstm.Abort");
-            rec.enable("io.jstm.Inevitable");
-            rec.start();
+        List<RecordedEvent> events = record(() -> {
             Stm.atomic(() -> r.set(r.get() + 1));
             StatisticsTest.forceOneConflict(r, 0);
             Stm.atomicInevitable(() -> r.set(r.get() + 1));
-            rec.stop();
-            rec.dump(file);
-        }
-        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
-        Files.deleteIfExists(file);
+        });
         assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("io.jstm.Commit")));
-        RecordedEvent abort = events.stream().filter(e -> e.getEventType().getName().equals("io.jstm.Abort"))
-                .findFirst().orElseThrow(() -> new AssertionError("no abort event in " + events));
+        RecordedEvent abort = first(events, "io.jstm.Abort");
         assertEquals("jfr-ref", abort.getString("ref"));
         assertEquals("READ_INVALIDATED", abort.getString("reason"));
-        assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("io.jstm.Inevitable")));
+        first(events, "io.jstm.Inevitable");
     }
 
     @Test
     void aCommuteThatBecomesInevitableInItsCommitIsRecordedAsEscalated() throws Exception {
-        Path file = Files.createTempFile("jstm", ".jfr");
         LongRef held = LongRef.named("jfr-held", 0);
-        try (Recording rec = new Recording()) {
-            rec.enable("io.jstm.Inevitable");
-            rec.start();
+        List<RecordedEvent> events = record(() -> {
             Thread commuter;
-            io.jstm.internal.Probes.lock(held);
+            Probes.lock(held); // a committer that does not let go: the commute waits, then goes inevitable
             try {
                 commuter = new Thread(() -> Stm.atomic(() -> held.commute(x -> x + 1)));
                 commuter.start();
                 long deadline = System.nanoTime() + 30_000_000_000L;
-                while (!io.jstm.internal.Probes.anyInevitableRunning()) { // the commute becomes inevitable
+                while (!Probes.anyInevitableRunning()) {
                     assertTrue(System.nanoTime() < deadline, "the blocked commute never became inevitable");
                     Thread.sleep(1);
                 }
             } finally {
-                io.jstm.internal.Probes.unlock(held);
+                Probes.unlock(held);
             }
             commuter.join(30_000);
             assertFalse(commuter.isAlive());
-            rec.stop();
-            rec.dump(file);
-        }
-        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
-        Files.deleteIfExists(file);
-        RecordedEvent e = events.stream().filter(x -> x.getEventType().getName().equals("io.jstm.Inevitable"))
-                .findFirst().orElseThrow(() -> new AssertionError("no inevitable event in " + events));
+        });
+        RecordedEvent e = first(events, "io.jstm.Inevitable");
         assertTrue(e.getBoolean("escalated"), "an escalation in the commit of the first attempt: " + e);
         assertEquals(1, held.get());
+    }
+
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /** The jstm events recorded while {@code body} runs. */
+    private static List<RecordedEvent> record(Body body) throws Exception {
+        Path file = Files.createTempFile("jstm", ".jfr");
+        try {
+            try (Recording rec = new Recording()) {
+                rec.enable("io.jstm.Commit");
+                rec.enable("io.jstm.Abort");
+                rec.enable("io.jstm.Inevitable");
+                rec.start();
+                body.run();
+                rec.stop();
+                rec.dump(file);
+            }
+            return RecordingFile.readAllEvents(file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static RecordedEvent first(List<RecordedEvent> events, String type) {
+        return events.stream().filter(e -> e.getEventType().getName().equals(type)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " event in " + events));
     }
 }
