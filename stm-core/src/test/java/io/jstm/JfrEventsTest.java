@@ -39,11 +39,7 @@ class JfrEventsTest {
             try {
                 commuter = new Thread(() -> Stm.atomic(() -> held.commute(x -> x + 1)));
                 commuter.start();
-                long deadline = System.nanoTime() + 30_000_000_000L;
-                while (!Probes.anyInevitableRunning()) {
-                    assertTrue(System.nanoTime() < deadline, "the blocked commute never became inevitable");
-                    Thread.sleep(1);
-                }
+                Probes.awaitInevitableRunning();
             } finally {
                 Probes.unlock(held);
             }

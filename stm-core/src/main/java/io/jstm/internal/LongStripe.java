@@ -52,8 +52,6 @@ public abstract class LongStripe extends Cell {
     private final long[] values;
     /** This stripe's place in its array: it guards elements {@code index * SIZE} onwards. */
     final int index;
-    /** Number of elements in this stripe (1 to {@link #SIZE}; fewer only in an array's last stripe). */
-    private final int size;
 
     /**
      * Stripe number {@code index} of an array whose elements are {@code values}
@@ -64,10 +62,8 @@ public abstract class LongStripe extends Cell {
         if (index < 0 || values.length == 0 || index > (values.length - 1) >>> SHIFT) {
             throw new IllegalArgumentException("stripe " + index + " of an array of " + values.length);
         }
-        int base = index << SHIFT;
         this.values = values;
         this.index = index;
-        this.size = Math.min(SIZE, values.length - base);
     }
 
     /** The index of this stripe's first element in its array. */
@@ -75,14 +71,14 @@ public abstract class LongStripe extends Cell {
         return index << SHIFT;
     }
 
-    /** Number of elements in this stripe. */
+    /** Number of elements in this stripe (1 to {@link #SIZE}; fewer only in an array's last stripe). */
     public final int size() {
-        return size;
+        return Math.min(SIZE, values.length - base());
     }
 
     /** True if element {@code i} of {@code values} is one this stripe guards (for assertions). */
     final boolean guards(long[] values, int i) {
-        return values == this.values && i >>> SHIFT == index && (i & MASK) < size;
+        return values == this.values && i >>> SHIFT == index && (i & MASK) < size();
     }
 
     /**
@@ -130,7 +126,7 @@ public abstract class LongStripe extends Cell {
         if (oldest < commitVersion) {
             long oldVersion = LockWord.version(wordOpaque());
             int base = base();
-            pushHistory(new Version.OfObject(Arrays.copyOfRange(values, base, base + size), oldVersion, historyPlain()),
+            pushHistory(new Version.OfObject(Arrays.copyOfRange(values, base, base + size()), oldVersion, historyPlain()),
                     oldest);
         } else {
             dropHistory();

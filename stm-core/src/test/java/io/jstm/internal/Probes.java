@@ -29,12 +29,22 @@ public final class Probes {
 
     /** Waits (polling, at most 10 s) until the coarse clock's ticker naps; fails the test if it never does. */
     public static void awaitCoarseClockDormant() throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!CoarseClock.isDormant()) {
+        await("the coarse clock never went dormant", CoarseClock::isDormant, 10);
+    }
+
+    /** Waits (polling, at most 30 s) until some transaction holds the inevitable token; fails the test if none does. */
+    public static void awaitInevitableRunning() throws InterruptedException {
+        await("no transaction became inevitable", InevitableToken::isLocked, 30);
+    }
+
+    private static void await(String failure, java.util.function.BooleanSupplier condition, int seconds)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the coarse clock never went dormant");
+                throw new AssertionError(failure);
             }
-            Thread.sleep(10);
+            Thread.sleep(1);
         }
     }
 
