@@ -268,7 +268,7 @@ public class BankBench {
 
         MultiverseBank() {
             for (int i = 0; i < ACCOUNTS; i++) {
-                acc[i] = StmUtils.newTxnLong(INITIAL_BALANCE);
+                acc[i] = MultiverseRefs.newTxnLong(INITIAL_BALANCE);
             }
         }
 

@@ -206,7 +206,7 @@ public class HotCounterBench {
     }
 
     static final class MultiverseCounter extends Counter {
-        final TxnLong c = StmUtils.newTxnLong(0);
+        final TxnLong c = MultiverseRefs.newTxnLong(0);
 
         @Override
         void increment(Worker w) {
@@ -229,7 +229,7 @@ public class HotCounterBench {
                 return x + 1;
             }
         };
-        final TxnLong c = StmUtils.newTxnLong(0);
+        final TxnLong c = MultiverseRefs.newTxnLong(0);
 
         @Override
         void increment(Worker w) {

@@ -5,7 +5,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import org.multiverse.api.StmUtils;
 import org.multiverse.api.Txn;
 import org.multiverse.api.references.TxnRef;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -363,7 +362,7 @@ public class IntSetBench {
 
             Node(int key, Node next) {
                 super(key);
-                this.next = StmUtils.newTxnRef(next);
+                this.next = MultiverseRefs.newTxnRef(next);
             }
         }
 

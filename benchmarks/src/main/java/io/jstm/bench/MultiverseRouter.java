@@ -3,7 +3,6 @@ package io.jstm.bench;
 import io.jstm.examples.lee.Board;
 import io.jstm.examples.lee.StmRouter;
 import java.util.function.IntSupplier;
-import org.multiverse.api.StmUtils;
 import org.multiverse.api.references.TxnInteger;
 
 /**
@@ -31,7 +30,7 @@ final class MultiverseRouter extends StmRouter {
     protected Grid newGrid(Board board) {
         TxnInteger[] cells = new TxnInteger[board.cells()];
         for (int c = 0; c < cells.length; c++) {
-            cells[c] = StmUtils.newTxnInteger(0);
+            cells[c] = MultiverseRefs.newTxnInteger(0);
         }
         return new TxnIntegerGrid(cells);
     }

@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.multiverse.api.StmUtils;
 import org.multiverse.api.Txn;
 import org.multiverse.api.references.TxnRef;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -714,18 +713,18 @@ public class RbTreeBench {
      */
     static final class MultiverseTree extends RbTree<MultiverseTree.Node> {
         static final class Node extends TreeNode {
-            final TxnRef<Node> left = StmUtils.newTxnRef(null);
-            final TxnRef<Node> right = StmUtils.newTxnRef(null);
+            final TxnRef<Node> left = MultiverseRefs.newTxnRef(null);
+            final TxnRef<Node> right = MultiverseRefs.newTxnRef(null);
             final TxnRef<Node> parent;
-            final TxnRef<Boolean> red = StmUtils.newTxnRef(Boolean.TRUE);
+            final TxnRef<Boolean> red = MultiverseRefs.newTxnRef(Boolean.TRUE);
 
             Node(int key, Node parent) {
                 super(key);
-                this.parent = StmUtils.newTxnRef(parent);
+                this.parent = MultiverseRefs.newTxnRef(parent);
             }
         }
 
-        final TxnRef<Node> root = StmUtils.newTxnRef(null);
+        final TxnRef<Node> root = MultiverseRefs.newTxnRef(null);
 
         @Override
         Node newNode(int key, Node parent) {

@@ -189,7 +189,7 @@ public class SmallTxnBench {
 
         MultiverseTxn() {
             for (int i = 0; i < REFS; i++) {
-                r[i] = StmUtils.newTxnRef(BOX[i + 1]);
+                r[i] = MultiverseRefs.newTxnRef(BOX[i + 1]);
             }
             block = tx -> {
                 long sum = r[2].get(tx) + r[3].get(tx) + r[4].get(tx) + r[5].get(tx) + r[6].get(tx) + r[7].get(tx);
