@@ -5,7 +5,7 @@
 #   benchmarks/run-headline.sh            build (stm-core + benchmarks), run, chart
 #   SKIP_BUILD=1 benchmarks/run-headline.sh   reuse benchmarks/target/benchmarks.jar
 #
-# 70 trials of 8 s plus fork start-up and checks: an estimated 12 minutes on
+# 74 trials of 8 s plus fork start-up and checks: an estimated 12 minutes on
 # the project's 2-core machine. Run it when nothing else is running. LeeBench
 # (Lee-TM routing, minutes on its own) is not part of it; benchmarks/README.md
 # gives its command. Writes, under benchmarks/:

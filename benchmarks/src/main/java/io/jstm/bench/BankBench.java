@@ -4,6 +4,7 @@ import clojure.lang.Ref;
 import io.jstm.LongRef;
 import io.jstm.Stm;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.multiverse.api.StmUtils;
 import org.multiverse.api.callables.TxnLongCallable;
@@ -41,6 +42,9 @@ import scala.concurrent.stm.japi.STM;
  *
  * <p>Check: after every iteration the total of all balances must still be
  * 1024 x 1000 (read in one transaction, or under every lock).
+ *
+ * <p>The {@code atomics} row ({@link AtomicsBank}) is not a correct bank but
+ * the hardware's bound: the same accesses as one atomic instruction each.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -58,7 +62,7 @@ public class BankBench {
     static final int MAX_AMOUNT = 100;
 
     @Param({Impls.JSTM, Impls.SCALA_STM, Impls.MULTIVERSE, Impls.CLOJURE,
-            Impls.GLOBAL_LOCK, Impls.FINE_LOCKS, Impls.PLAIN})
+            Impls.GLOBAL_LOCK, Impls.FINE_LOCKS, Impls.PLAIN, Impls.ATOMICS})
     public String impl;
 
     private Bank bank;
@@ -79,6 +83,7 @@ public class BankBench {
             case Impls.GLOBAL_LOCK -> new GlobalLockBank();
             case Impls.FINE_LOCKS -> new FineLocksBank();
             case Impls.PLAIN -> new PlainBank();
+            case Impls.ATOMICS -> new AtomicsBank();
             default -> throw Impls.unknown(impl);
         };
     }
@@ -507,6 +512,50 @@ public class BankBench {
         @Override
         long total() {
             return totalBody();
+        }
+    }
+
+    /**
+     * The hardware bound ({@link Impls#ATOMICS}): a transfer is two
+     * {@code getAndAdd}s on accounts that are objects of their own, as jstm's
+     * {@code LongRef}s are, and a sum reads 64 of them one by one. A sum may see
+     * a transfer half done, so this is not a correct bank; but every transfer
+     * completes both adds, so the total is conserved at rest and the check holds.
+     */
+    static final class AtomicsBank extends Bank {
+        final AtomicLong[] acc = new AtomicLong[ACCOUNTS];
+
+        AtomicsBank() {
+            for (int i = 0; i < ACCOUNTS; i++) {
+                acc[i] = new AtomicLong(INITIAL_BALANCE);
+            }
+        }
+
+        @Override
+        void transfer(Worker w) {
+            w.attempts++;
+            acc[w.from].getAndAdd(-w.amount);
+            acc[w.to].getAndAdd(w.amount);
+        }
+
+        @Override
+        void sum(Worker w) {
+            w.attempts++;
+            long s = 0;
+            int start = w.start;
+            for (int i = 0; i < SUM_SPAN; i++) {
+                s += acc[(start + i) & INDEX_MASK].get();
+            }
+            w.sum = s;
+        }
+
+        @Override
+        long total() {
+            long s = 0;
+            for (AtomicLong a : acc) {
+                s += a.get();
+            }
+            return s;
         }
     }
 }

@@ -37,7 +37,7 @@ public final class Chart {
     /** Implementations in reading order: jstm first, then STM peers, then the locks. */
     private static final List<String> IMPLS = List.of(
             "jstm", "jstmCommute", "scalastm", "multiverse", "multiverseCommute", "clojure", "clojureCommute",
-            "globalLock", "fineLocks", "rwLock", "plain");
+            "globalLock", "fineLocks", "rwLock", "plain", "atomics");
 
     static {
         WORKLOADS.put("SmallTxn", "Small transaction: read 8 refs, write 2 (each thread its own refs); time per"
@@ -352,7 +352,7 @@ public final class Chart {
     }
 
     private static void legend(Graphics2D g, int x, int y) {
-        Object[][] items = {{JSTM, "jstm"}, {STM_PEER, "STM peers"}, {LOCK, "locks and plain code"}};
+        Object[][] items = {{JSTM, "jstm"}, {STM_PEER, "STM peers"}, {LOCK, "locks, plain code and atomics"}};
         for (Object[] item : items) {
             g.setColor((Color) item[0]);
             g.fillRect(x, y - 10, 12, 12);
@@ -407,7 +407,8 @@ public final class Chart {
     }
 
     private static boolean isLock(String impl) {
-        return impl.equals("globalLock") || impl.equals("fineLocks") || impl.equals("rwLock") || impl.equals("plain");
+        return impl.equals("globalLock") || impl.equals("fineLocks") || impl.equals("rwLock") || impl.equals("plain")
+                || impl.equals("atomics");
     }
 
     private static String decade(int p) {

@@ -6,6 +6,7 @@ import io.jstm.Stm;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongUnaryOperator;
 import org.multiverse.api.StmUtils;
@@ -41,6 +42,8 @@ import scala.concurrent.stm.japi.STM;
  * {@code TxnLong.commute}; {@code clojureCommute}: {@code Ref.commute}, i.e.
  * {@code (commute r inc)}). ScalaSTM's Java API has no commute. With one
  * counter a per-datum lock is the global lock, so there is no fineLocks row.
+ * The {@code atomics} row ({@link Impls#ATOMICS}) is one
+ * {@code AtomicLong.incrementAndGet}: the bound the hardware sets.
  *
  * <p>Aborts are counted as in {@link BankBench} (re-executions of the block,
  * reported beside the score as {@code aborts}). Check: after every iteration
@@ -58,7 +61,7 @@ public class HotCounterBench {
     static final String CLOJURE_COMMUTE = "clojureCommute";
 
     @Param({Impls.JSTM, JSTM_COMMUTE, Impls.SCALA_STM, Impls.MULTIVERSE, MULTIVERSE_COMMUTE,
-            Impls.CLOJURE, CLOJURE_COMMUTE, Impls.GLOBAL_LOCK, Impls.PLAIN})
+            Impls.CLOJURE, CLOJURE_COMMUTE, Impls.GLOBAL_LOCK, Impls.PLAIN, Impls.ATOMICS})
     public String impl;
 
     private Counter counter;
@@ -82,6 +85,7 @@ public class HotCounterBench {
             case CLOJURE_COMMUTE -> new ClojureCommuteCounter();
             case Impls.GLOBAL_LOCK -> new GlobalLockCounter();
             case Impls.PLAIN -> new PlainCounter();
+            case Impls.ATOMICS -> new AtomicsCounter();
             default -> throw Impls.unknown(impl);
         };
     }
@@ -320,6 +324,22 @@ public class HotCounterBench {
         @Override
         long value() {
             return c;
+        }
+    }
+
+    /** The hardware bound ({@link Impls#ATOMICS}): one atomic add per increment. */
+    static final class AtomicsCounter extends Counter {
+        final AtomicLong c = new AtomicLong();
+
+        @Override
+        void increment(Worker w) {
+            w.attempts++;
+            c.incrementAndGet();
+        }
+
+        @Override
+        long value() {
+            return c.get();
         }
     }
 }

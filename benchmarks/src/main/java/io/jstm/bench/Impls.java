@@ -25,6 +25,14 @@ final class Impls {
     static final String FINE_LOCKS = "fineLocks";
     /** Unsynchronized single-thread code: the floor. */
     static final String PLAIN = "plain";
+    /**
+     * {@code java.util.concurrent.atomic}: each update is one atomic instruction
+     * on its own datum, with no atomicity across data (a bank transfer is two
+     * independent adds, a sum is not a snapshot). Not a contender: the bound on
+     * what the machine allows once data moves between cores, which no
+     * transactional or locked implementation can beat at 2 threads.
+     */
+    static final String ATOMICS = "atomics";
 
     /**
      * Our "global interpreter lock": the globalLock baseline of every workload

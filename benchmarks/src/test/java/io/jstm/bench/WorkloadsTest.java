@@ -41,7 +41,7 @@ class WorkloadsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {Impls.JSTM, Impls.SCALA_STM, Impls.MULTIVERSE, Impls.CLOJURE,
-            Impls.GLOBAL_LOCK, Impls.FINE_LOCKS, Impls.PLAIN})
+            Impls.GLOBAL_LOCK, Impls.FINE_LOCKS, Impls.PLAIN, Impls.ATOMICS})
     void bankTotalIsConserved(String impl) throws InterruptedException {
         BankBench bench = new BankBench();
         bench.impl = impl;
@@ -53,7 +53,7 @@ class WorkloadsTest {
     @ParameterizedTest
     @ValueSource(strings = {Impls.JSTM, HotCounterBench.JSTM_COMMUTE, Impls.SCALA_STM, Impls.MULTIVERSE,
             HotCounterBench.MULTIVERSE_COMMUTE, Impls.CLOJURE, HotCounterBench.CLOJURE_COMMUTE,
-            Impls.GLOBAL_LOCK, Impls.PLAIN})
+            Impls.GLOBAL_LOCK, Impls.PLAIN, Impls.ATOMICS})
     void hotCounterCountsEveryIncrement(String impl) throws InterruptedException {
         HotCounterBench bench = new HotCounterBench();
         bench.impl = impl;
