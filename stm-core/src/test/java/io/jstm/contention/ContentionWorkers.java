@@ -1,5 +1,6 @@
 package io.jstm.contention;
 
+import io.jstm.testing.Await;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -17,13 +18,7 @@ final class ContentionWorkers {
 
     /** Waits (bounded, yielding) until {@code condition} holds: for observing a state, never for ordering. */
     static void awaitCondition(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + LIMIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + LIMIT + " waiting until " + what);
-            }
-            Thread.yield();
-        }
+        Await.until(what, condition, LIMIT);
     }
 
     /** True while {@code t} is parked inside a blocking {@code Stm.retry()} (not merely runnable or spinning). */

@@ -1,6 +1,7 @@
 package io.jstm.dispatch;
 
 import io.jstm.LongRef;
+import io.jstm.testing.Await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,13 +34,7 @@ final class DispatchTestSupport {
 
     /** Waits (bounded, polling) until {@code condition} holds: for observing a state, never for ordering. */
     static void awaitCondition(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + LIMIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.yield();
-        }
+        Await.until(what, condition, LIMIT);
     }
 
     /** True when {@code t} is parked on a {@code Condition} (not merely contending for a lock). */

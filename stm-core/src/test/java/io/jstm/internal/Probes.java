@@ -1,5 +1,8 @@
 package io.jstm.internal;
 
+import io.jstm.testing.Await;
+import java.time.Duration;
+
 /** Test access to engine state that the public API does not show. */
 public final class Probes {
     private Probes() {}
@@ -28,24 +31,13 @@ public final class Probes {
     }
 
     /** Waits (polling, at most 10 s) until the coarse clock's ticker naps; fails the test if it never does. */
-    public static void awaitCoarseClockDormant() throws InterruptedException {
-        await("the coarse clock never went dormant", CoarseClock::isDormant, 10);
+    public static void awaitCoarseClockDormant() {
+        Await.until("the coarse clock goes dormant", CoarseClock::isDormant, Duration.ofSeconds(10));
     }
 
     /** Waits (polling, at most 30 s) until some transaction holds the inevitable token; fails the test if none does. */
-    public static void awaitInevitableRunning() throws InterruptedException {
-        await("no transaction became inevitable", InevitableToken::isLocked, 30);
-    }
-
-    private static void await(String failure, java.util.function.BooleanSupplier condition, int seconds)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(failure);
-            }
-            Thread.sleep(1);
-        }
+    public static void awaitInevitableRunning() {
+        Await.until("a transaction is inevitable", InevitableToken::isLocked, Duration.ofSeconds(30));
     }
 
     /** The coarse clock's current reading (wakes a dormant ticker, as a beginning attempt does). */
