@@ -17,6 +17,9 @@ import java.util.Map;
  * per route), at 1 to N threads; validates every run (a wrong board fails the
  * demo instead of posting a time); prints times, routes laid, stuck routes and
  * jstm's commits, aborts and wasted time; and draws the routed board as a PNG.
+ * The sequential and lock routers run in a class loader of their own
+ * ({@link Isolated}), so that the JIT compiles their path finder as it would in
+ * a JVM without jstm's router, and "vs seq" compares times as separate JVMs would.
  *
  * <p>Usage: {@code lee [board=mainboard] [threads=2] [--trace] [--runs=N]
  * [--png=FILE | --no-png] [--warmup=ROUNDS]}
@@ -73,31 +76,33 @@ public final class LeeDemo {
         Board board = Board.load(boardName);
         System.out.printf("jstm Lee-TM router: %s; threads 1..%d; %d cores; best of %d run(s)%n%n", board, threads,
                 Runtime.getRuntime().availableProcessors(), runs);
-        warmUp(warmup, threads);
+        // The sequential and lock routers run in a class loader of their own: sharing the
+        // path finder's compiled code with jstm's router slows them down by up to 2x (see Isolated).
+        Isolated baselines = Isolated.newLoader();
+        warmUp(baselines, warmup, threads);
 
-        List<Run> all = new ArrayList<>();
         System.out.printf("%-12s %7s %10s %10s %7s %6s %9s %9s %10s %9s%n", "router", "threads", "time ms", "cpu ms",
                 "laid", "stuck", "commits", "aborts", "wasted ms", "vs seq");
-        Run seq = best(new Sequential(), board, 1, runs, false);
-        all.add(print(seq, seq));
+        Object[] seq = Baseline.best(baselines, boardName, "sequential", 1, runs);
+        long seqNanos = Baseline.nanos(seq);
+        print(Baseline.row(seq), seqNanos);
         for (int t = 1; t <= threads; t++) {
-            all.add(print(best(new GlobalLock(), board, t, runs, false), seq));
+            print(Baseline.row(Baseline.best(baselines, boardName, "globalLock", t, runs)), seqNanos);
         }
         List<Run> stm = new ArrayList<>();
         for (int t = 1; t <= threads; t++) {
             // Conflicts need two threads; tracing a 1-thread run would only make it slow.
             Run r = best(new Jstm(), board, t, runs, trace && t > 1);
             stm.add(r);
-            all.add(print(r, seq));
+            print(Row.of(r), seqNanos);
         }
         System.out.printf("%n(time: wall clock; cpu: the routing threads' CPU time, summed, steadier on a busy machine)%n");
         System.out.printf("every run validated: each laid route is a connected 4-neighbour path between its pads, "
                 + "and each cell's depth equals the paths through it.%n");
 
-        List<Board.Route> stuck = seq.solution().stuck();
-        if (!stuck.isEmpty()) {
-            System.out.printf("stuck routes (sequential): %d, e.g. %s%n", stuck.size(),
-                    stuck.subList(0, Math.min(5, stuck.size())));
+        if (Baseline.row(seq).stuck() != 0) {
+            System.out.printf("stuck routes (sequential): %d, e.g. %s%n", Baseline.row(seq).stuck(),
+                    Baseline.stuckSample(seq));
         }
         for (Run r : stm) {
             if (r.stats() != null) {
@@ -112,7 +117,7 @@ public final class LeeDemo {
         Run stm1 = stm.get(0);
         Run stmN = stm.get(stm.size() - 1);
         System.out.printf("%njstm x1 / sequential: %.2fx the time (target: at most 2x on mainboard)%n",
-                stm1.solution().nanos() / (double) seq.solution().nanos());
+                stm1.solution().nanos() / (double) seqNanos);
         if (threads > 1) {
             System.out.printf("jstm x%d vs jstm x1: %.2fx speed-up (target: above 1x on mainboard and sparseshort)%s%n",
                     threads, stm1.solution().nanos() / (double) stmN.solution().nanos(),
@@ -160,34 +165,98 @@ public final class LeeDemo {
         return stm ? new Run(s, Stm.statistics(), Stm.conflictReport()) : new Run(s, null, null);
     }
 
-    private static void warmUp(int rounds, int threads) {
+    /** Warms up jstm's router here and the baselines in their own loader, on the small boards. */
+    private static void warmUp(Isolated baselines, int rounds, int threads) {
         if (rounds == 0) {
             return;
         }
         long start = System.nanoTime();
-        List<Board> boards = List.of(Board.load("testBoard"), Board.load("sparseshort_mini"));
-        for (int i = 0; i < rounds; i++) {
-            for (Board b : boards) {
-                run(new Sequential(), b, 1, false);
+        for (String b : WARMUP_BOARDS) {
+            Board board = Board.load(b);
+            for (int i = 0; i < rounds; i++) {
                 for (int t = 1; t <= threads; t++) {
-                    run(new GlobalLock(), b, t, false);
-                    run(new Jstm(), b, t, false);
+                    run(new Jstm(), board, t, false);
                 }
             }
         }
+        baselines.call(Baseline.class, "warmUp", new Class<?>[] {int.class, int.class}, rounds, threads);
         System.out.printf("(JIT warm-up: %d rounds on testBoard and sparseshort_mini, %.0f ms)%n%n", rounds,
                 (System.nanoTime() - start) / 1e6);
     }
 
-    private static Run print(Run r, Run seq) {
-        Solution s = r.solution();
+    private static final List<String> WARMUP_BOARDS = List.of("testBoard", "sparseshort_mini");
+
+    /** One line of the table: a router's best run. {@code stats} is null for the non-STM routers. */
+    record Row(String router, int threads, long nanos, long cpuNanos, int laid, int stuck, StmStatistics stats) {
+        static Row of(Run r) {
+            Solution s = r.solution();
+            return new Row(s.router(), s.threads(), s.nanos(), s.cpuNanos(), s.laid(), s.stuck().size(), r.stats());
+        }
+    }
+
+    /**
+     * The sequential and lock routers, run by {@link #main} in a loader of their
+     * own ({@link Isolated}): only {@code java.*} values cross, so a run comes
+     * back as {@code Object[] {long[] {nanos, cpuNanos, laid, stuck, threads},
+     * router name, stuck routes sample}}.
+     */
+    public static final class Baseline {
+        private Baseline() {}
+
+        /** The small boards routed {@code rounds} times by each baseline router (in the calling loader). */
+        public static void warmUp(int rounds, int threads) {
+            for (String b : WARMUP_BOARDS) {
+                Board board = Board.load(b);
+                for (int i = 0; i < rounds; i++) {
+                    run(new Sequential(), board, 1, false);
+                    for (int t = 1; t <= threads; t++) {
+                        run(new GlobalLock(), board, t, false);
+                    }
+                }
+            }
+        }
+
+        /** The best of {@code runs} validated runs of {@code router} ("sequential" or "globalLock"), as described above. */
+        public static Object[] best(String board, String router, int threads, int runs) {
+            Router r = switch (router) {
+                case "sequential" -> new Sequential();
+                case "globalLock" -> new GlobalLock();
+                default -> throw new IllegalArgumentException("baseline router " + router
+                        + ": use sequential or globalLock");
+            };
+            Solution s = LeeDemo.best(r, Board.load(board), threads, runs, false).solution();
+            List<Board.Route> stuck = s.stuck();
+            return new Object[] {new long[] {s.nanos(), s.cpuNanos(), s.laid(), stuck.size(), s.threads()}, s.router(),
+                    stuck.subList(0, Math.min(5, stuck.size())).toString()};
+        }
+
+        /** {@link #best} run in {@code loader}. */
+        static Object[] best(Isolated loader, String board, String router, int threads, int runs) {
+            return (Object[]) loader.call(Baseline.class, "best",
+                    new Class<?>[] {String.class, String.class, int.class, int.class}, board, router, threads, runs);
+        }
+
+        static long nanos(Object[] result) {
+            return ((long[]) result[0])[0];
+        }
+
+        static Row row(Object[] result) {
+            long[] v = (long[]) result[0];
+            return new Row((String) result[1], (int) v[4], v[0], v[1], (int) v[2], (int) v[3], null);
+        }
+
+        static String stuckSample(Object[] result) {
+            return (String) result[2];
+        }
+    }
+
+    private static void print(Row r, long seqNanos) {
         StmStatistics st = r.stats();
-        System.out.printf("%-12s %7d %10.1f %10s %7d %6d %9s %9s %10s %8.2fx%n", s.router(), s.threads(), s.millis(),
-                s.cpuNanos() < 0 ? "-" : String.format("%.1f", s.cpuNanos() / 1e6), s.laid(), s.stuck().size(), st == null ? "-" : String.format("%,d", st.commits()),
+        System.out.printf("%-12s %7d %10.1f %10s %7d %6d %9s %9s %10s %8.2fx%n", r.router(), r.threads(),
+                r.nanos() / 1e6, r.cpuNanos() < 0 ? "-" : String.format("%.1f", r.cpuNanos() / 1e6), r.laid(),
+                r.stuck(), st == null ? "-" : String.format("%,d", st.commits()),
                 st == null ? "-" : String.format("%,d", st.conflictAborts()),
-                st == null ? "-" : String.format("%.1f", st.wastedNanos() / 1e6),
-                s.nanos() / (double) seq.solution().nanos());
-        return r;
+                st == null ? "-" : String.format("%.1f", st.wastedNanos() / 1e6), r.nanos() / (double) seqNanos);
     }
 
     private static void printConflicts(Run r) {
