@@ -84,8 +84,9 @@ public final class LeeDemo {
         System.out.printf("%-12s %7s %10s %10s %7s %6s %9s %9s %10s %9s%n", "router", "threads", "time ms", "cpu ms",
                 "laid", "stuck", "commits", "aborts", "wasted ms", "vs seq");
         Object[] seq = Baseline.best(baselines, boardName, "sequential", 1, runs);
-        long seqNanos = Baseline.nanos(seq);
-        print(Baseline.row(seq), seqNanos);
+        Row seqRow = Baseline.row(seq);
+        long seqNanos = seqRow.nanos();
+        print(seqRow, seqNanos);
         for (int t = 1; t <= threads; t++) {
             print(Baseline.row(Baseline.best(baselines, boardName, "globalLock", t, runs)), seqNanos);
         }
@@ -100,8 +101,8 @@ public final class LeeDemo {
         System.out.printf("every run validated: each laid route is a connected 4-neighbour path between its pads, "
                 + "and each cell's depth equals the paths through it.%n");
 
-        if (Baseline.row(seq).stuck() != 0) {
-            System.out.printf("stuck routes (sequential): %d, e.g. %s%n", Baseline.row(seq).stuck(),
+        if (seqRow.stuck() != 0) {
+            System.out.printf("stuck routes (sequential): %d, e.g. %s%n", seqRow.stuck(),
                     Baseline.stuckSample(seq));
         }
         for (Run r : stm) {
@@ -234,10 +235,6 @@ public final class LeeDemo {
         static Object[] best(Isolated loader, String board, String router, int threads, int runs) {
             return (Object[]) loader.call(Baseline.class, "best",
                     new Class<?>[] {String.class, String.class, int.class, int.class}, board, router, threads, runs);
-        }
-
-        static long nanos(Object[] result) {
-            return ((long[]) result[0])[0];
         }
 
         static Row row(Object[] result) {
