@@ -108,6 +108,24 @@ class WorkloadsTest {
         assertThrows(Impls.SkipTrial.class, init::run);
     }
 
+    /** Three iterations as JMH runs them: the held reader must read its snapshot's pair from history. */
+    @ParameterizedTest
+    @ValueSource(strings = {HistoryBench.NONE, HistoryBench.HELD})
+    void historyReaderSeesItsSnapshotAndTheWriterLosesNothing(String reader) throws InterruptedException {
+        HistoryBench bench = new HistoryBench();
+        bench.reader = reader;
+        for (int iteration = 0; iteration < 3; iteration++) {
+            bench.startReader();
+            for (int i = 0; i < OPS_PER_THREAD; i++) {
+                bench.t1();
+            }
+            bench.check();
+        }
+        HistoryBench bad = new HistoryBench();
+        bad.reader = "sometimes";
+        assertThrows(IllegalArgumentException.class, bad::startReader);
+    }
+
     @Test
     void anUnknownImplementationIsRejected() {
         BankBench bench = new BankBench();

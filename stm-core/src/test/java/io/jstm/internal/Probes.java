@@ -50,6 +50,11 @@ public final class Probes {
         return ContentionManager.LONG_READS;
     }
 
+    /** Nodes in {@code c}'s history chain (older versions kept for readers). */
+    public static int historyLength(Cell c) {
+        return Version.length(c.historyAcquire());
+    }
+
     /** Sets the lock bit of {@code c} as a committer would (test only: must be paired with {@link #unlock}). */
     public static void lock(Cell c) {
         for (;;) {
