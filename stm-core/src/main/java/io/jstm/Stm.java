@@ -43,8 +43,9 @@ public final class Stm {
      *
      * <p>An exception (any {@code Throwable}) escaping the block rolls the
      * transaction back (none of its writes become visible) and is rethrown
-     * unchanged, unless the attempt had already lost a conflict, in which case
-     * the block is re-run instead.
+     * unchanged, unless the attempt had already lost a conflict (another commit
+     * changed a ref it read, so the exception may come from a state that no
+     * longer holds), in which case the block is re-run instead.
      */
     public static void atomic(Runnable block) {
         Objects.requireNonNull(block, "Stm.atomic(block): block is null");

@@ -1188,9 +1188,17 @@ public final class Transaction {
         return retry();
     }
 
+    /**
+     * For a block that threw: the first read that another commit has changed
+     * since, or null if the attempt's view is still current. An attempt that read
+     * an older version (stale) is never current, read-only or not: its exception
+     * may come from a balance, say, that a commit has since changed, so the block
+     * re-runs on the new state rather than report an outdated failure (as an
+     * attempt that read the latest versions and was then overtaken does).
+     */
     private Cell firstInvalidNow() {
         if (stale) {
-            return writes.size == 0 ? null : staleCell;
+            return staleCell;
         }
         return reads.firstInvalid(snapshot, null);
     }
