@@ -323,6 +323,70 @@ class PeerReportedScenariosTest {
     }
 
     /**
+     * The thread's transaction descriptor is reused for every transaction; it
+     * must not keep alive what a finished transaction wrote, read, commuted or
+     * rolled back (twitter/util #118's thread-local leak).
+     */
+    @Test
+    void finishedTransactionsLeaveNothingReachableFromTheThread() {
+        Ref<Object> r = Ref.of(null);
+        LongRef c = LongRef.of(0);
+        List<java.lang.ref.WeakReference<Object>> gone = List.of(
+                committedThenOverwritten(r),
+                writtenThenRolledBack(r),
+                writtenInARetriedOrElseBranch(r, c),
+                capturedByACommute(c),
+                readInATransaction());
+        Stm.atomic(() -> r.set(null));
+        Await.until("every value is collected", () -> {
+            System.gc();
+            return gone.stream().allMatch(w -> w.get() == null);
+        }, LIMIT);
+        assertNull(r.get());
+    }
+
+    // Each value is made in a method of its own, so that no local variable of the test keeps it.
+
+    private static java.lang.ref.WeakReference<Object> committedThenOverwritten(Ref<Object> r) {
+        Object v = new byte[1 << 16];
+        Stm.atomic(() -> r.set(v));
+        return new java.lang.ref.WeakReference<>(v);
+    }
+
+    private static java.lang.ref.WeakReference<Object> writtenThenRolledBack(Ref<Object> r) {
+        Object v = new byte[1 << 16];
+        assertThrows(IllegalStateException.class, () -> Stm.atomic(() -> {
+            r.set(v);
+            throw new IllegalStateException("roll back");
+        }));
+        return new java.lang.ref.WeakReference<>(v);
+    }
+
+    private static java.lang.ref.WeakReference<Object> writtenInARetriedOrElseBranch(Ref<Object> r, LongRef c) {
+        Object v = new byte[1 << 16];
+        Stm.atomic(() -> Stm.orElse(() -> {
+            r.set(v);
+            c.get();
+            Stm.retry();
+            return null;
+        }, () -> null));
+        return new java.lang.ref.WeakReference<>(v);
+    }
+
+    private static java.lang.ref.WeakReference<Object> capturedByACommute(LongRef c) {
+        Object v = new byte[1 << 16];
+        Stm.atomic(() -> c.commute(x -> x + (v.hashCode() & 0)));
+        return new java.lang.ref.WeakReference<>(v);
+    }
+
+    private static java.lang.ref.WeakReference<Object> readInATransaction() {
+        Object v = new byte[1 << 16];
+        Ref<Object> held = Ref.of(v);
+        assertSame(v, Stm.atomic(() -> held.get()));
+        return new java.lang.ref.WeakReference<>(v);
+    }
+
+    /**
      * Runs {@code block} on a thread of its own, waits until it blocks in retry,
      * runs {@code wake} here, and returns what the block returned (or threw).
      */
