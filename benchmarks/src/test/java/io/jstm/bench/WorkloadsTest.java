@@ -126,6 +126,21 @@ class WorkloadsTest {
         assertThrows(IllegalArgumentException.class, bad::startReader);
     }
 
+    /** The burst runs (every thread inside a transaction at once), then commits lose nothing. */
+    @Test
+    void afterABurstCommitsLoseNothing() throws InterruptedException {
+        AfterBurstBench bench = new AfterBurstBench();
+        bench.burst = 50;
+        bench.burst();
+        for (int i = 0; i < OPS_PER_THREAD; i++) {
+            bench.t1();
+        }
+        bench.check();
+        AfterBurstBench bad = new AfterBurstBench();
+        bad.burst = -1;
+        assertThrows(IllegalArgumentException.class, bad::burst);
+    }
+
     @Test
     void anUnknownImplementationIsRejected() {
         BankBench bench = new BankBench();

@@ -19,14 +19,34 @@ import java.lang.invoke.VarHandle;
  * cell's {@link Version} chain, trimmed to what the oldest reader needs.
  *
  * <h2>Why no reader is missed (a Dekker handshake)</h2>
- * Reader: claim slot (CAS, volatile), then read the clock (volatile) to get its
- * snapshot {@code s}. Committer: advance the clock to {@code t} (atomic add),
- * then read {@link #highWater} and the slots (volatile). All four accesses are
- * sequentially consistent, so if the committer's read of the slot misses the
- * reader's claim, the claim came after that read, which came after the tick,
- * so the reader's clock read returns {@code s >= t}: the reader never needs
- * the value replaced at {@code t}. The same argument covers a reader that
- * raises {@link #highWater} before claiming a new slot.
+ * Reader: claim slot (CAS, volatile), make sure {@link #highWater} covers it
+ * ({@link #cover}: a volatile read, and a CAS if it must raise it), then read
+ * the clock (volatile) to get its snapshot {@code s}. Committer: advance the
+ * clock to {@code t} (atomic add), then read {@link #highWater} and the slots
+ * below it (volatile). All these accesses are sequentially consistent, so if
+ * the committer misses the reader's claim (its read of the high-water mark came
+ * before the reader's raise, or its read of the slot before the claim), that
+ * read came after the tick and before the reader's clock read, which returns
+ * {@code s >= t}: the reader never needs the value replaced at {@code t}.
+ *
+ * <h2>Shrinking the scan</h2>
+ * A committer reads every slot below the high-water mark, so a mark left at the
+ * peak of a burst (600 threads in transactions at once, once) would cost every
+ * later commit in the JVM a scan of hundreds of lines (measured: 175 ns per
+ * two-ref commit before such a burst, 810-960 ns after). So the mark comes down
+ * again: whoever frees the top slot above {@link #SHRINK_FLOOR} sets the mark's
+ * {@link #SHRINKING} bit (CAS), scans down for the highest claimed slot, and
+ * stores the new mark, repeating while the slot below it is free. The bit makes
+ * it exact: a claimer that finds it set waits until the shrink is over and then
+ * raises the mark if the shrink went below its slot; a claimer that read the
+ * mark before the bit was set had claimed before the shrinker's scan, which
+ * therefore sees its slot. A slot is freed with a volatile store (above the
+ * floor), so that a shrinker whose scan ran before the free sees it when it
+ * looks again. Below the floor nothing changes: a handful of threads never
+ * shrink or raise the mark, never wait for a shrink (it never goes below the
+ * floor), and pay one extra read of it per claim. A thread whose last slot is
+ * now above the mark claims the lowest free slot instead, so that after a
+ * shrink threads move down rather than raise the mark again.
  *
  * <p>Published values only ever err low (a slot holds a value at most the
  * transaction's snapshot), which keeps more history than needed, never less.
@@ -42,8 +62,16 @@ public final class SnapshotRegistry {
 
     /** Slot i lives at index (i + 1) * STRIDE; written by CAS/setRelease, read with getVolatile by committers. */
     private static final long[] SLOTS = new long[(CAPACITY + 2) * STRIDE];
-    /** One more than the highest slot index ever claimed; only grows. Volatile (part of the handshake). */
+    /**
+     * {@code top << 1 | SHRINKING}: {@code top} is one more than the highest slot
+     * that may be claimed (committers scan the slots below it), and the bit is set
+     * while a shrink is under way. Raised by claimers ({@link #cover}), lowered only
+     * by the holder of the bit. Volatile: part of the handshake.
+     */
     private static volatile int highWater;
+    private static final int SHRINKING = 1;
+    /** The mark is never shrunk below this many slots: scanning them is cheap, and few threads never shrink. */
+    static final int SHRINK_FLOOR = 16;
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle HIGH_WATER;
@@ -69,38 +97,130 @@ public final class SnapshotRegistry {
      * @return the claimed slot, or -1 when every slot is taken
      */
     static int claim(int preferred, long value) {
-        if (preferred >= 0 && SLOT.compareAndSet(SLOTS, (preferred + 1) * STRIDE, FREE, value)) {
+        // The last slot, unless the mark has come down below it: then the lowest free slot, so that
+        // threads move down after a shrink instead of raising the mark again.
+        if (preferred >= 0 && (preferred < SHRINK_FLOOR || preferred < highWater >>> 1)
+                && claimExactly(preferred, value)) {
             return preferred;
         }
         return claimSlow(value);
     }
 
+    /** Claims slot {@code slot} if it is free, and covers it; true if claimed. */
+    static boolean claimExactly(int slot, long value) {
+        if (SLOT.compareAndSet(SLOTS, index(slot), FREE, value)) {
+            cover(slot);
+            return true;
+        }
+        return false;
+    }
+
     private static int claimSlow(long value) {
         for (int i = 0; i < CAPACITY; i++) {
-            int idx = (i + 1) * STRIDE;
-            if ((long) SLOT.getVolatile(SLOTS, idx) == FREE) {
-                // Raise the high-water mark before claiming, so a committer that
-                // scans after our claim is guaranteed to include this slot.
-                int hw;
-                while ((hw = highWater) <= i) {
-                    HIGH_WATER.compareAndSet(hw, i + 1);
-                }
-                if (SLOT.compareAndSet(SLOTS, idx, FREE, value)) {
-                    return i;
-                }
+            int idx = index(i);
+            if ((long) SLOT.getVolatile(SLOTS, idx) == FREE && SLOT.compareAndSet(SLOTS, idx, FREE, value)) {
+                cover(i);
+                return i;
             }
         }
         return -1;
     }
 
-    /** Raises the caller's published snapshot (after a successful snapshot extension). */
-    static void update(int slot, long value) {
-        SLOT.setRelease(SLOTS, (slot + 1) * STRIDE, value);
+    /** After claiming slot {@code i}, before reading the clock: makes the mark cover it (see the class comment). */
+    private static void cover(int i) {
+        for (int round = 0; ; round++) {
+            int w = highWater;
+            if (w >>> 1 > i && ((w & SHRINKING) == 0 || i < SHRINK_FLOOR)) {
+                return; // a shrink never goes below the floor
+            }
+            if ((w & SHRINKING) != 0) {
+                Backoff.pause(round); // a shrinker's scan of at most CAPACITY slots
+                continue;
+            }
+            if (HIGH_WATER.compareAndSet(w, (i + 1) << 1)) {
+                return;
+            }
+        }
     }
 
-    /** Frees the caller's slot. Release: nothing the caller did needs ordering after it. */
+    private static int index(int slot) {
+        return (slot + 1) * STRIDE;
+    }
+
+    /** Raises the caller's published snapshot (after a successful snapshot extension). */
+    static void update(int slot, long value) {
+        SLOT.setRelease(SLOTS, index(slot), value);
+    }
+
+    /**
+     * Frees the caller's slot, and brings the mark down if it was the top one
+     * above the floor. Below the floor a release store (nothing the caller did
+     * needs ordering after it); above, volatile (see the class comment).
+     */
     static void release(int slot) {
-        SLOT.setRelease(SLOTS, (slot + 1) * STRIDE, FREE);
+        if (slot < SHRINK_FLOOR) {
+            SLOT.setRelease(SLOTS, index(slot), FREE);
+            return;
+        }
+        SLOT.setVolatile(SLOTS, index(slot), FREE);
+        int w = highWater;
+        if (w == (slot + 1) << 1) {
+            shrink(w);
+        }
+    }
+
+    /** Lowers the mark from {@code w} (no shrink under way) to just above the highest claimed slot, or the floor. */
+    static void shrink(int w) {
+        while (w >= 0 && beginShrink(w)) {
+            try {
+                w = publishTop(scanTop(w));
+            } catch (Throwable e) {
+                // (StackOverflowError, say.) Never leave the bit set: claimers would wait forever.
+                // The mark we started from is at least the true one, so it is always safe.
+                highWater = w;
+                throw e;
+            }
+        }
+    }
+
+    /** Takes the shrinking bit if the mark is still {@code w}; true if taken. */
+    static boolean beginShrink(int w) {
+        return HIGH_WATER.compareAndSet(w, w | SHRINKING);
+    }
+
+    /** For the holder of the bit, taken on mark {@code w}: one more than the highest claimed slot, or the floor. */
+    static int scanTop(int w) {
+        int top = w >>> 1;
+        while (top > SHRINK_FLOOR && (long) SLOT.getVolatile(SLOTS, index(top - 1)) == FREE) {
+            top--;
+        }
+        return top;
+    }
+
+    /**
+     * For the holder of the bit: stores the mark {@code top} (clearing the bit).
+     * Returns the new mark if the slot just under it was freed meanwhile (its
+     * releaser saw the bit and left the shrinking to us: go again), else -1.
+     */
+    static int publishTop(int top) {
+        int mark = top << 1;
+        highWater = mark; // only the holder of the bit writes the mark while it is set
+        return top > SHRINK_FLOOR && (long) SLOT.getVolatile(SLOTS, index(top - 1)) == FREE ? mark : -1;
+    }
+
+    /** What slot {@code slot} publishes ({@link #FREE} if free; tests). */
+    static long oldestOf(int slot) {
+        return (long) SLOT.getVolatile(SLOTS, index(slot));
+    }
+
+    /** The mark as stored (tests): {@code top << 1}, plus 1 while a shrink is under way. */
+    static int mark() {
+        return highWater;
+    }
+
+    /** The slots committers scan now (tests and diagnostics). */
+    static int scanBound() {
+        return highWater >>> 1;
     }
 
     /**
@@ -108,10 +228,10 @@ public final class SnapshotRegistry {
      * after the caller took its commit version with {@link GlobalClock#tick()}.
      */
     static long oldest() {
-        int hw = highWater;
+        int hw = highWater >>> 1; // during a shrink, the old (larger) mark
         long min = FREE;
         for (int i = 0; i < hw; i++) {
-            long v = (long) SLOT.getVolatile(SLOTS, (i + 1) * STRIDE);
+            long v = (long) SLOT.getVolatile(SLOTS, index(i));
             if (v < min) {
                 min = v;
             }
