@@ -176,8 +176,9 @@ public final class SnapshotRegistry {
                 w = publishTop(scanTop(w));
             } catch (Throwable e) {
                 // (StackOverflowError, say.) Never leave the bit set: claimers would wait forever.
-                // The mark we started from is at least the true one, so it is always safe.
-                highWater = w;
+                // The mark we started from is at least the true one, so it is always safe; a CAS,
+                // because if the new mark was already stored a claimer may have raised it since.
+                HIGH_WATER.compareAndSet(w | SHRINKING, w);
                 throw e;
             }
         }
