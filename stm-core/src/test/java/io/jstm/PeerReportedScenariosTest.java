@@ -5,6 +5,7 @@ import io.jstm.internal.Probes;
 import io.jstm.testing.Await;
 import org.junit.jupiter.api.Test;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -226,7 +229,7 @@ class PeerReportedScenariosTest {
                         x.set(x.get() + 1);
                         y.set(y.get() + 1);
                     });
-                    java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+                    LockSupport.parkNanos(20_000);
                 }
             } catch (Throwable t) {
                 failure.set(t);
@@ -242,7 +245,7 @@ class PeerReportedScenariosTest {
                     start.await();
                     long[] pair = Stm.atomic(() -> {
                         long a = x.get();
-                        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                        LockSupport.parkNanos(2_000_000);
                         return new long[] {a, y.get()};
                     });
                     if (pair[0] != pair[1]) {
@@ -331,7 +334,7 @@ class PeerReportedScenariosTest {
     void finishedTransactionsLeaveNothingReachableFromTheThread() {
         Ref<Object> r = Ref.of(null);
         LongRef c = LongRef.of(0);
-        List<java.lang.ref.WeakReference<Object>> gone = List.of(
+        List<WeakReference<Object>> gone = List.of(
                 committedThenOverwritten(r),
                 writtenThenRolledBack(r),
                 writtenInARetriedOrElseBranch(r, c),
@@ -347,22 +350,22 @@ class PeerReportedScenariosTest {
 
     // Each value is made in a method of its own, so that no local variable of the test keeps it.
 
-    private static java.lang.ref.WeakReference<Object> committedThenOverwritten(Ref<Object> r) {
+    private static WeakReference<Object> committedThenOverwritten(Ref<Object> r) {
         Object v = new byte[1 << 16];
         Stm.atomic(() -> r.set(v));
-        return new java.lang.ref.WeakReference<>(v);
+        return new WeakReference<>(v);
     }
 
-    private static java.lang.ref.WeakReference<Object> writtenThenRolledBack(Ref<Object> r) {
+    private static WeakReference<Object> writtenThenRolledBack(Ref<Object> r) {
         Object v = new byte[1 << 16];
         assertThrows(IllegalStateException.class, () -> Stm.atomic(() -> {
             r.set(v);
             throw new IllegalStateException("roll back");
         }));
-        return new java.lang.ref.WeakReference<>(v);
+        return new WeakReference<>(v);
     }
 
-    private static java.lang.ref.WeakReference<Object> writtenInARetriedOrElseBranch(Ref<Object> r, LongRef c) {
+    private static WeakReference<Object> writtenInARetriedOrElseBranch(Ref<Object> r, LongRef c) {
         Object v = new byte[1 << 16];
         Stm.atomic(() -> Stm.orElse(() -> {
             r.set(v);
@@ -370,27 +373,27 @@ class PeerReportedScenariosTest {
             Stm.retry();
             return null;
         }, () -> null));
-        return new java.lang.ref.WeakReference<>(v);
+        return new WeakReference<>(v);
     }
 
-    private static java.lang.ref.WeakReference<Object> capturedByACommute(LongRef c) {
+    private static WeakReference<Object> capturedByACommute(LongRef c) {
         Object v = new byte[1 << 16];
         Stm.atomic(() -> c.commute(x -> x + (v.hashCode() & 0)));
-        return new java.lang.ref.WeakReference<>(v);
+        return new WeakReference<>(v);
     }
 
-    private static java.lang.ref.WeakReference<Object> readInATransaction() {
+    private static WeakReference<Object> readInATransaction() {
         Object v = new byte[1 << 16];
         Ref<Object> held = Ref.of(v);
         assertSame(v, Stm.atomic(() -> held.get()));
-        return new java.lang.ref.WeakReference<>(v);
+        return new WeakReference<>(v);
     }
 
     /**
      * Runs {@code block} on a thread of its own, waits until it blocks in retry,
      * runs {@code wake} here, and returns what the block returned (or threw).
      */
-    private static Object resultOnceWoken(java.util.function.Supplier<Object> block, Runnable wake)
+    private static Object resultOnceWoken(Supplier<Object> block, Runnable wake)
             throws InterruptedException {
         AtomicReference<Object> result = new AtomicReference<>();
         Thread waiter = new Thread(() -> {

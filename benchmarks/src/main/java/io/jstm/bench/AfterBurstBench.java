@@ -1,6 +1,5 @@
 package io.jstm.bench;
 
-import io.jstm.LongRef;
 import io.jstm.Stm;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +40,7 @@ public class AfterBurstBench {
     @Param({"0", "600"})
     public int burst;
 
-    private final LongRef a = LongRef.of(0);
-    private final LongRef b = LongRef.of(0);
-    private long commits;
+    private final PairCounter pair = new PairCounter();
 
     @Setup(Level.Trial)
     public void burst() throws InterruptedException {
@@ -58,7 +55,7 @@ public class AfterBurstBench {
             Thread t = new Thread(() -> {
                 try {
                     Stm.atomic(() -> {
-                        long v = a.get();
+                        long v = pair.a.get();
                         inside.countDown();
                         try {
                             leave.await(1, TimeUnit.MINUTES);
@@ -87,19 +84,12 @@ public class AfterBurstBench {
 
     @TearDown(Level.Iteration)
     public void check() {
-        if (a.get() != commits || b.get() != commits) {
-            throw new IllegalStateException("AfterBurstBench: the pair is " + a.get() + ", " + b.get()
-                    + " after " + commits + " commits");
-        }
+        pair.check("AfterBurstBench");
     }
 
     @Benchmark
     @Threads(1)
     public void t1() {
-        Stm.atomic(() -> {
-            a.set(a.get() + 1);
-            b.set(b.get() + 1);
-        });
-        commits++;
+        pair.commit();
     }
 }

@@ -1,6 +1,5 @@
 package io.jstm.bench;
 
-import io.jstm.LongRef;
 import io.jstm.Stm;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -50,9 +49,7 @@ public class HistoryBench {
     @Param({NONE, HELD})
     public String reader;
 
-    private final LongRef a = LongRef.of(0);
-    private final LongRef b = LongRef.of(0);
-    private long commits;
+    private final PairCounter pair = new PairCounter();
     private Thread readerThread;
     private CountDownLatch release;
     private final AtomicReference<Object> readerSaw = new AtomicReference<>();
@@ -70,7 +67,7 @@ public class HistoryBench {
             readerThread = new Thread(() -> {
                 try {
                     readerSaw.set(Stm.atomic(() -> {
-                        long first = a.get();
+                        long first = pair.a.get();
                         started.countDown();
                         try {
                             if (!go.await(10, TimeUnit.MINUTES)) {
@@ -79,7 +76,7 @@ public class HistoryBench {
                         } catch (InterruptedException e) {
                             throw new IllegalStateException(e);
                         }
-                        return new long[] {first, b.get()};
+                        return new long[] {first, pair.b.get()};
                     }));
                 } catch (Throwable t) {
                     readerSaw.set(t);
@@ -100,24 +97,17 @@ public class HistoryBench {
             readerThread.join(TimeUnit.MINUTES.toMillis(1));
             Object saw = readerSaw.get();
             readerThread = null;
-            if (!(saw instanceof long[] pair) || pair[0] != pair[1]) {
+            if (!(saw instanceof long[] seen) || seen[0] != seen[1]) {
                 throw new IllegalStateException("HistoryBench: the reader saw "
                         + (saw instanceof long[] p ? p[0] + " and " + p[1] : saw) + ", not an equal pair");
             }
         }
-        long x = a.get(), y = b.get();
-        if (x != commits || y != commits) {
-            throw new IllegalStateException("HistoryBench: the pair is " + x + ", " + y + " after " + commits + " commits");
-        }
+        pair.check("HistoryBench");
     }
 
     @Benchmark
     @Threads(1)
     public void t1() {
-        Stm.atomic(() -> {
-            a.set(a.get() + 1);
-            b.set(b.get() + 1);
-        });
-        commits++;
+        pair.commit();
     }
 }

@@ -85,31 +85,20 @@ public abstract class Version {
      * constant time unless {@code oldest} moved past the previous head's
      * {@link #trimmedFor} (see the class comment).
      *
-     * @return the number of nodes the walk visited (0 when it did not walk)
+     * @return the number of nodes the walk passed (0 when it did not walk, or stopped at the head)
      */
     static int trim(Version head, long oldest) {
         Version below = head.older;
-        if (head.version <= oldest) {
-            if (below != null) {
-                OLDER.setRelease(head, (Version) null);
-            }
-            head.trimmedFor = oldest;
+        if (below != null && oldest <= below.trimmedFor) {
+            // The walk would stop at the last node: nothing to cut. (The head cannot be cut after
+            // either: it holds the value that the commit which pushed below wrote, newer than
+            // below.trimmedFor.) The chain keeps below's shape.
+            head.trimmedFor = below.trimmedFor;
             return 0;
         }
-        if (below == null) {
-            head.trimmedFor = oldest;
-            return 0;
-        }
-        long t = below.trimmedFor;
-        if (oldest <= t) {
-            // The walk would stop at the last node: nothing to cut. The head is newer than t
-            // (it holds the value that the commit which pushed below wrote, and t is below
-            // that commit's version), so the chain keeps t's shape.
-            head.trimmedFor = t;
-            return 0;
-        }
-        int visited = 1;
-        Version v = below;
+        head.trimmedFor = oldest;
+        int visited = 0;
+        Version v = head;
         while (v != null && v.version > oldest) {
             v = v.older();
             visited++;
@@ -117,7 +106,6 @@ public abstract class Version {
         if (v != null && v.older() != null) {
             OLDER.setRelease(v, (Version) null);
         }
-        head.trimmedFor = oldest;
         return visited;
     }
 

@@ -29,7 +29,7 @@ class VersionTrimTest {
     }
 
     private static void cut(Version v) {
-        // Through trim itself would not be a reference; cut the way trim does, by its handle.
+        // Not through trim (it is what is under test): set the field itself.
         try {
             java.lang.reflect.Field f = Version.class.getDeclaredField("older");
             f.setAccessible(true);
