@@ -111,11 +111,23 @@ public final class Stm {
     /**
      * Like {@link #retry()}, but the atomic block gives up with a
      * {@link RetryTimeoutException} (after rolling back) once it has been blocked
-     * for {@code timeout} in total since this call.
+     * for {@code timeout} in total since this call. When an atomic call reaches
+     * several {@code retryFor} calls (in one attempt or across attempts), the
+     * earliest deadline holds. A zero or negative timeout gives up at once
+     * unless a change has already come; one beyond the range of
+     * {@link System#nanoTime()} (about 292 years, or
+     * {@code ChronoUnit.FOREVER}) sets no practical limit.
      */
     public static void retryFor(Duration timeout) {
         Objects.requireNonNull(timeout, "Stm.retryFor(timeout): timeout is null");
-        throw require("Stm.retryFor(timeout)").retryFor(timeout.toNanos());
+        Transaction tx = require("Stm.retryFor(timeout)");
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = timeout.isNegative() ? 0 : Long.MAX_VALUE;
+        }
+        throw tx.retryFor(nanos);
     }
 
     /**

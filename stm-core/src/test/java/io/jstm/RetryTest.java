@@ -149,6 +149,61 @@ class RetryTest {
     }
 
     @Test
+    void aShorterRetryForInALaterAttemptStillCountsAfterAnOverflowingOne() throws Exception {
+        // The first attempt's deadline (now + Long.MAX_VALUE ns) wraps past Long.MAX_VALUE; the second
+        // attempt's 100 ms must still win (deadlines compare by difference, as nanoTime values must).
+        LongRef wake = LongRef.of(0);
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        CountDownLatch blocked = new CountDownLatch(1);
+        Workers w = new Workers().start(1, i -> {
+            try {
+                Stm.atomic(() -> {
+                    long v = wake.get();
+                    if (attempts.incrementAndGet() == 1) {
+                        Stm.afterRollback(blocked::countDown);
+                        Stm.retryFor(Duration.ofNanos(Long.MAX_VALUE));
+                    }
+                    if (v < 2) {
+                        Stm.retryFor(Duration.ofMillis(100));
+                    }
+                });
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        assertTrue(blocked.await(LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+        Thread.sleep(20);
+        wake.set(1); // wakes the first wait; nothing wakes the second
+        w.join(Duration.ofSeconds(20));
+        assertInstanceOf(RetryTimeoutException.class, thrown.get(), "the 100 ms deadline applies");
+        assertFalse(io.jstm.internal.Probes.anyRetryWaiters());
+        assertEquals(0, io.jstm.internal.Probes.retryCallsInService());
+    }
+
+    @Test
+    void aRetryForBeyondTheNanosecondRangeWaitsForTheChange() throws Exception {
+        // Duration.toNanos() overflows beyond about 292 years; such a timeout means "no practical limit".
+        for (Duration huge : List.of(Duration.ofSeconds(Long.MAX_VALUE), java.time.temporal.ChronoUnit.FOREVER
+                .getDuration())) {
+            LongRef ready = LongRef.of(0);
+            Workers w = new Workers().start(1, i -> {
+                long v = Stm.atomic(() -> {
+                    long r = ready.get();
+                    if (r == 0) {
+                        Stm.retryFor(huge);
+                    }
+                    return r;
+                });
+                assertEquals(3, v);
+            });
+            Thread.sleep(30);
+            ready.set(3);
+            w.join(LIMIT);
+        }
+    }
+
+    @Test
     void retryWithNothingReadIsAClearError() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Stm.atomic(() -> Stm.retry()));
         assertTrue(e.getMessage().contains("read no refs"), e.getMessage());

@@ -92,14 +92,17 @@ final class RetryWaiters {
      * committers read it with a volatile load before locking. A call enters
      * service before the commit that woke it returns, so only a commit that
      * overlaps the waking commit's wake-up phase can miss it: that loosens the
-     * order at that instant, never correctness.
+     * order at that instant, never correctness. A waker counts a call before its
+     * owner CAS and takes the count back if the CAS fails ({@link #tryWake}), so
+     * the count may exceed the calls in service for an instant but never falls
+     * below them: a call done early cannot cancel another call's count.
      */
     private static volatile int serving;
     private static final VarHandle SERVING;
     /**
-     * Calls in service listed on each stripe (atomic adds, volatile reads; may
-     * be transiently negative when a call is done before its waker counted it:
-     * only {@code != 0} is ever tested, to skip a stripe without locking it).
+     * Calls in service listed on each stripe (atomic adds, volatile reads; like
+     * {@link #serving}, may over-count for an instant, never under-count: only
+     * {@code != 0} is ever tested, to skip a stripe without locking it).
      */
     private static final AtomicIntegerArray STRIPE_SERVING = new AtomicIntegerArray(STRIPES);
 
@@ -133,7 +136,11 @@ final class RetryWaiters {
         final long ticket;
         /** {@link System#nanoTime()} when the call first blocked: it has a turn once it waited {@link #STARVING_NANOS}. */
         final long since;
-        /** Stripes the entry is queued on; written before it is queued, read by the owner and under stripe locks. */
+        /**
+         * Stripes the entry is queued on; written before it is queued, read by the owner, under
+         * stripe locks, and by a waker after the scan that found the entry under one of those locks
+         * (which orders the write before the read).
+         */
         long stripes;
         /**
          * Its filter is small enough that a commit of a call that never blocked waits
@@ -315,10 +322,13 @@ final class RetryWaiters {
                 WAITING.getAndAdd(-1);
             }
             if (w != null && !served) {
-                if (w.owner == WOKEN) {
-                    done(w); // woken, but will not run (interrupted, or an error): leave service
-                } else {
+                // Decided by CAS, not by a read of owner: a committer that found w in its scan may
+                // win its owner CAS after any read of ours, and would then count w in service with
+                // nobody left to take it out. Once we leave, its CAS fails.
+                if (leave(w) || w.owner != WOKEN) {
                     remove(w);
+                } else {
+                    done(w); // woken, but will not run (interrupted, or an error): leave service
                 }
             }
         }
@@ -344,15 +354,20 @@ final class RetryWaiters {
         }
     }
 
+    /** Takes back what {@link #enterService} counted for {@code w}. */
+    private static void leaveServiceCounts(Waiter w) {
+        for (long m = w.stripes; m != 0; m &= m - 1) {
+            STRIPE_SERVING.getAndDecrement(Long.numberOfTrailingZeros(m));
+        }
+        SERVING.getAndAdd(-1);
+    }
+
     /** The call is done with {@code w} (it committed, failed, or blocks again): younger commits may go. */
     static void done(Waiter w) {
         try {
             remove(w);
         } finally {
-            for (long m = w.stripes; m != 0; m &= m - 1) {
-                STRIPE_SERVING.getAndDecrement(Long.numberOfTrailingZeros(m));
-            }
-            SERVING.getAndAdd(-1);
+            leaveServiceCounts(w);
         }
     }
 
@@ -502,12 +517,27 @@ final class RetryWaiters {
             }
         }
         for (int i = 0; i < k; i++) {
-            Waiter w = woken.get(i);
-            if (OWNER.compareAndSet(w, null, WOKEN)) {
-                enterService(w);
-                LockSupport.unpark(w.thread);
-            }
+            tryWake(woken.get(i));
         }
+    }
+
+    /**
+     * A committer's claim on a waiter its scan found: wakes it into service,
+     * unless it was woken or left first. Counted before the CAS and uncounted if
+     * the CAS fails: counting after it would let the woken call (which returns as
+     * soon as it sees the owner set) finish and uncount first, and a count
+     * pushed below zero meanwhile would hide another call's turn from committers.
+     *
+     * @return true if this call woke {@code w}
+     */
+    static boolean tryWake(Waiter w) {
+        enterService(w);
+        if (OWNER.compareAndSet(w, null, WOKEN)) {
+            LockSupport.unpark(w.thread);
+            return true;
+        }
+        leaveServiceCounts(w);
+        return false;
     }
 
     private static boolean readAnyOf(Waiter w, int[] hashes, int stripe) {

@@ -1181,8 +1181,13 @@ public final class Transaction {
 
     /** Like {@link #retry()}, but the whole atomic call gives up after {@code nanos} of blocking. */
     public TransactionAbort retryFor(long nanos) {
+        // May wrap past Long.MAX_VALUE for a long timeout: like nanoTime values, deadlines are only
+        // compared by their difference (RetryWaiters.await too), which stays right across the wrap.
         long deadline = System.nanoTime() + Math.max(0, nanos);
-        if (deadline < retryDeadline) {
+        if (deadline == Long.MAX_VALUE) {
+            deadline--; // Long.MAX_VALUE means "no deadline"
+        }
+        if (retryDeadline == Long.MAX_VALUE || deadline - retryDeadline < 0) {
             retryDeadline = deadline;
         }
         return retry();
