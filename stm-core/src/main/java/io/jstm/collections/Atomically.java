@@ -15,7 +15,9 @@ import java.util.function.Supplier;
  * exception never leaves half of one behind. A bulk operation ({@link #bulk})
  * is a loop of single ones that may fail half-way, so it always runs as an
  * {@code atomic} block: nested in a running transaction, its writes are undone
- * if it throws, and it is all or nothing there as it is outside one.
+ * if it throws, and it is all or nothing there as it is outside one. So does an
+ * operation whose user function may write before the operation checks it
+ * ({@link #callingUserCode}).
  */
 final class Atomically {
     private Atomically() {}
@@ -30,6 +32,16 @@ final class Atomically {
         } else {
             Stm.atomic(op);
         }
+    }
+
+    /**
+     * An operation that runs a user's function which may itself write (to this
+     * collection, say) and which then validates what the function did: an
+     * {@code atomic} block like {@link #bulk}, so that when the validation
+     * throws, the function's writes are undone with the operation's.
+     */
+    static <T> T callingUserCode(Supplier<T> op) {
+        return Stm.atomic(op);
     }
 
     static <T> T bulk(Supplier<T> op) {

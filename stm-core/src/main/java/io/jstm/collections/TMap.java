@@ -245,17 +245,22 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
      * If {@code key} is absent, maps it to {@code f(key)} unless that is null;
      * returns the current (existing or computed) value. {@code f} runs inside
      * the transaction.
+     *
+     * @throws IllegalStateException if {@code f} changed the mapping for {@code key}
+     *         (as {@link java.util.concurrent.ConcurrentHashMap} does); the call's
+     *         writes, {@code f}'s included, are undone
      */
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> f) {
         int h = hashOf(key);
         Objects.requireNonNull(f, "computeIfAbsent(key, f): f is null");
-        return Atomically.call(() -> {
+        return Atomically.callingUserCode(() -> {
             HashTrie.Entry e = trie.find(key, h);
             if (e != null) {
                 return valueOf(e);
             }
             V v = f.apply(key);
+            requireUnchanged(key, h, null, null, "computeIfAbsent");
             if (v != null) {
                 trie.findOrInsert(key, h, v);
             }
@@ -267,31 +272,38 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
      * If {@code key} is present, replaces its value with {@code f(key, value)},
      * or removes it if that is null; returns the new value. {@code f} runs
      * inside the transaction.
+     *
+     * @throws IllegalStateException if {@code f} changed the mapping for {@code key};
+     *         the call's writes, {@code f}'s included, are undone
      */
     @Override
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> f) {
         int h = hashOf(key);
         Objects.requireNonNull(f, "computeIfPresent(key, f): f is null");
-        return Atomically.call(() -> {
+        return Atomically.callingUserCode(() -> {
             HashTrie.Entry e = trie.find(key, h);
-            return e == null ? null : update(e, f.apply(key, valueOf(e)));
+            return e == null ? null : updateWith(e, key, h, f, "computeIfPresent");
         });
     }
 
     /**
      * Maps {@code key} to {@code f(key, current value or null)}, or removes it if
      * that is null; returns the new value. {@code f} runs inside the transaction.
+     *
+     * @throws IllegalStateException if {@code f} changed the mapping for {@code key};
+     *         the call's writes, {@code f}'s included, are undone
      */
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> f) {
         int h = hashOf(key);
         Objects.requireNonNull(f, "compute(key, f): f is null");
-        return Atomically.call(() -> {
+        return Atomically.callingUserCode(() -> {
             HashTrie.Entry e = trie.find(key, h);
             if (e != null) {
-                return update(e, f.apply(key, valueOf(e)));
+                return updateWith(e, key, h, f, "compute");
             }
             V v = f.apply(key, null);
+            requireUnchanged(key, h, null, null, "compute");
             if (v != null) {
                 trie.findOrInsert(key, h, v);
             }
@@ -303,16 +315,48 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
      * Maps an absent {@code key} to {@code value}, a present one to
      * {@code f(old value, value)} (removing it if that is null); returns the new
      * value. {@code f} runs inside the transaction.
+     *
+     * @throws IllegalStateException if {@code f} changed the mapping for {@code key};
+     *         the call's writes, {@code f}'s included, are undone
      */
     @Override
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> f) {
         int h = hashOf(key);
         Objects.requireNonNull(value, NULL_VALUE);
         Objects.requireNonNull(f, "merge(key, value, f): f is null");
-        return Atomically.call(() -> {
+        return Atomically.callingUserCode(() -> {
             HashTrie.Entry e = trie.findOrInsert(key, h, value);
-            return e == null ? value : update(e, f.apply(valueOf(e), value));
+            if (e == null) {
+                return value;
+            }
+            V old = valueOf(e);
+            V v = f.apply(old, value);
+            requireUnchanged(key, h, e, old, "merge");
+            return update(e, v);
         });
+    }
+
+    /** {@code compute} on present entry {@code e}: applies {@code f} and checks it left the key alone. */
+    private V updateWith(HashTrie.Entry e, K key, int h, BiFunction<? super K, ? super V, ? extends V> f,
+                         String op) {
+        V old = valueOf(e);
+        V v = f.apply(key, old);
+        requireUnchanged(key, h, e, old, op);
+        return update(e, v);
+    }
+
+    /**
+     * After a user's function ran: the key must still map to entry {@code e}
+     * holding {@code value} (or be absent if {@code e} is null). Otherwise the
+     * function updated the map for the key itself, and writing the computed value
+     * over (or beside) that update would return a value the map does not hold.
+     */
+    private void requireUnchanged(Object key, int h, HashTrie.Entry e, Object value, String op) {
+        HashTrie.Entry now = trie.find(key, h);
+        if (now != e || (e != null && e.value.get() != value)) {
+            throw new IllegalStateException(op + "(key, f): the function changed this map's mapping for the same key "
+                    + "(a recursive update); return the new value from the function instead of writing it to the map");
+        }
     }
 
     /** Sets present entry {@code e} to {@code v}, or removes it if {@code v} is null; returns {@code v}. */
@@ -549,7 +593,12 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
             }
             HashTrie.Cursor c = trie.cursor();
             for (HashTrie.Entry e; (e = c.next()) != null; ) {
-                Object v = other.get(e.key);
+                Object v;
+                try {
+                    v = other.get(e.key);
+                } catch (ClassCastException | NullPointerException unsupportedKey) {
+                    return false; // a map that cannot hold our keys is not equal (as AbstractMap.equals)
+                }
                 if (v == null || !v.equals(e.value.get())) {
                     return false;
                 }

@@ -78,26 +78,30 @@ public final class TQueue<E> extends TransactionalCollection<E> implements Queue
         /** Position: consecutive along the list, so size is {@code tail.seq - head.seq}. */
         final long seq;
         final Ref<Node<E>> next;
-        /** The node this one is a copy of (see {@link #removeFirst}), or itself: what iterators remove. */
-        final Node<E> origin;
+        /**
+         * The element's identity, what iterators remove: the sequence number it was
+         * offered at, kept by the copies {@link #removeFirst} and {@link #rebuildWithout}
+         * make. Unique for the queue's life: offers take numbers above the tail's,
+         * which never goes down. A number, not a pointer to the original node: that
+         * node's link still leads along the old list, and would keep the removed
+         * elements behind it reachable for as long as the copy is queued.
+         */
+        final long born;
 
         Node(E item, long seq, Ref<Node<E>> next) {
-            this.item = item;
-            this.seq = seq;
-            this.next = next;
-            this.origin = this;
+            this(item, seq, next, seq);
         }
 
-        private Node(E item, long seq, Ref<Node<E>> next, Node<E> origin) {
+        private Node(E item, long seq, Ref<Node<E>> next, long born) {
             this.item = item;
             this.seq = seq;
             this.next = next;
-            this.origin = origin;
+            this.born = born;
         }
 
         /** A copy of this node at position {@code seq}, linked to {@code next}. */
         Node<E> movedTo(long seq, Ref<Node<E>> next) {
-            return new Node<>(item, seq, next, origin);
+            return new Node<>(item, seq, next, born);
         }
     }
 
@@ -333,12 +337,15 @@ public final class TQueue<E> extends TransactionalCollection<E> implements Queue
         return Atomically.call(() -> removeFirst(n -> o.equals(n.item)));
     }
 
-    /** Removes every element, in one transaction. Conflicts with producers (moves the tail). */
+    /**
+     * Removes every element, in one transaction. Conflicts with producers (moves
+     * the tail) unless the queue is empty: then it only reads the head's side.
+     */
     @Override
     public void clear() {
         Atomically.run(() -> {
-            Node<E> t = tail.get();
-            if (head.get() != t) {
+            if (head.get().next.get() != null) {
+                Node<E> t = tail.get();
                 // Keep the tail's sequence number: the head's only grows (see removeFirst).
                 Node<E> dummy = new Node<>(null, t.seq, link());
                 head.set(dummy);
@@ -519,7 +526,7 @@ public final class TQueue<E> extends TransactionalCollection<E> implements Queue
                 throw new IllegalStateException("remove() needs a preceding next(), at most once per element");
             }
             lastNode = null;
-            Atomically.call(() -> removeFirst(n -> n.origin == target.origin));
+            Atomically.call(() -> removeFirst(n -> n.born == target.born));
         }
     }
 }

@@ -287,4 +287,72 @@ class TMapTest {
         map.replaceAll((k, v) -> v * 2);
         assertEquals(198, map.get(99));
     }
+    @Test
+    void aComputeFunctionThatUpdatesItsOwnKeyIsAClearErrorAndLeavesTheMapAsItWas() {
+        TMap<String, Integer> map = new TMap<>();
+        map.put("present", 1);
+        List<Runnable> misuses = List.of(
+                () -> map.computeIfAbsent("absent", k -> {
+                    map.put("absent", 1);
+                    return 2;
+                }),
+                () -> map.compute("absent", (k, v) -> {
+                    map.put("absent", 1);
+                    return 2;
+                }),
+                () -> map.compute("present", (k, v) -> {
+                    map.remove("present");
+                    return v + 1;
+                }),
+                () -> map.computeIfPresent("present", (k, v) -> {
+                    map.put("present", 10);
+                    return v + 1;
+                }),
+                () -> map.merge("present", 5, (a, b) -> {
+                    map.remove("present");
+                    map.put("other", 7);
+                    return a + b;
+                }));
+        for (Runnable misuse : misuses) {
+            IllegalStateException outside = assertThrows(IllegalStateException.class, misuse::run);
+            assertTrue(outside.getMessage().contains("same key"), outside.getMessage());
+            assertEquals(Map.of("present", 1), new HashMap<>(map), "outside a transaction");
+            assertEquals(1, map.size());
+            // Inside one, caught by the caller: the call's writes, the function's included, are undone,
+            // and the transaction's own writes stay.
+            Stm.atomic(() -> {
+                map.put("mine", 3);
+                assertThrows(IllegalStateException.class, misuse::run);
+                assertEquals(Map.of("present", 1, "mine", 3), new HashMap<>(map), "inside, after the error");
+            });
+            assertEquals(Map.of("present", 1, "mine", 3), new HashMap<>(map));
+            map.remove("mine");
+        }
+    }
+
+    @Test
+    void aComputeFunctionMayUpdateOtherKeys() {
+        TMap<String, Integer> map = new TMap<>();
+        map.put("a", 1);
+        assertEquals(2, map.compute("a", (k, v) -> {
+            map.put("b", 20);
+            return v + 1;
+        }));
+        assertEquals(5, map.computeIfAbsent("c", k -> {
+            map.remove("b");
+            return 5;
+        }));
+        assertEquals(Map.of("a", 2, "c", 5), new HashMap<>(map));
+        assertEquals(2, map.size());
+    }
+
+    @Test
+    void equalsWithAMapThatCannotHoldItsKeysIsFalse() {
+        TMap<String, Integer> map = new TMap<>();
+        map.put("a", 1);
+        assertNotEquals(map, new java.util.TreeMap<>(Map.of(1, 1)));
+        assertFalse(Stm.atomic(() -> map.equals(new java.util.TreeMap<>(Map.of(1, 1)))));
+        java.util.TreeMap<String, Integer> sameContents = new java.util.TreeMap<>(Map.of("a", 1));
+        assertEquals(map, sameContents);
+    }
 }

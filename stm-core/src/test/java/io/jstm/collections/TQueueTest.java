@@ -2,12 +2,18 @@ package io.jstm.collections;
 
 import io.jstm.Stm;
 import io.jstm.TransactionInterruptedException;
+import io.jstm.testing.Await;
 import org.junit.jupiter.api.Test;
 
+import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -200,5 +206,86 @@ class TQueueTest {
         List<Integer> seen = new ArrayList<>();
         it.forEachRemaining(seen::add);
         assertEquals(List.of(1, 2, 3), seen);
+    }
+    @Test
+    void anIteratorRemoveAfterItsElementWasPolledRemovesNothingElse() {
+        TQueue<String> q = new TQueue<>(List.of("a", "b"));
+        Iterator<String> it = q.iterator();
+        assertEquals("a", it.next());
+        assertEquals("a", q.poll());
+        q.offer("a"); // equal, but another element
+        it.remove();
+        assertEquals(List.of("b", "a"), new ArrayList<>(q));
+    }
+
+    /** Removed elements must become garbage while the elements kept in front of them stay queued. */
+    @Test
+    void removedElementsAreNotKeptReachableByTheElementsKeptBeforeThem() {
+        TQueue<Object> q = new TQueue<>();
+        Object keeper = "keeper";
+        q.offer(keeper);
+        List<WeakReference<Object>> gone = new ArrayList<>();
+        offerTracked(q, gone, 3);
+        q.removeIf(e -> e != keeper);                  // copies the keeper
+        offerTracked(q, gone, 1);
+        q.offer("after");
+        Object[] middle = offerTracked(q, gone, 1);    // removed by equality: copies the nodes before it
+        q.remove(middle[0]);
+        middle[0] = null;
+        Object[] byIterator = offerTracked(q, gone, 1);
+        q.offer("last");
+        Stm.atomic(() -> {
+            for (Iterator<Object> it = q.iterator(); it.hasNext(); ) {
+                if (it.next() == byIterator[0]) {
+                    it.remove();
+                }
+            }
+        });
+        byIterator[0] = null;
+        q.removeIf(e -> e != keeper && !"after".equals(e) && !"last".equals(e));
+        assertEquals(List.of("keeper", "after", "last"), new ArrayList<>(q));
+        Await.until("every removed element is collected", () -> {
+            System.gc();
+            return gone.stream().allMatch(w -> w.get() == null);
+        }, Duration.ofSeconds(30));
+        assertEquals(3, q.size());
+    }
+
+    private static Object[] offerTracked(TQueue<Object> q, List<WeakReference<Object>> gone, int n) {
+        Object[] made = new Object[n];
+        for (int i = 0; i < n; i++) {
+            made[i] = new byte[1024];
+            q.offer(made[i]);
+            gone.add(new WeakReference<>(made[i]));
+        }
+        return made;
+    }
+
+    @Test
+    void clearOnAnEmptiedQueueDoesNotConflictWithAProducer() throws Exception {
+        TQueue<Integer> q = new TQueue<>();
+        q.offer(1);
+        assertEquals(1, q.poll()); // empty, the tail still the polled node
+        AtomicInteger clearAttempts = new AtomicInteger();
+        CountDownLatch cleared = new CountDownLatch(1), offered = new CountDownLatch(1);
+        Thread clearer = new Thread(() -> Stm.atomic(() -> {
+            q.clear();
+            if (clearAttempts.incrementAndGet() == 1) {
+                cleared.countDown();
+                try {
+                    assertTrue(offered.await(30, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }));
+        clearer.start();
+        assertTrue(cleared.await(30, TimeUnit.SECONDS));
+        q.offer(2); // commits while the clearing transaction is open
+        offered.countDown();
+        clearer.join(30_000);
+        assertFalse(clearer.isAlive());
+        assertEquals(1, clearAttempts.get(), "clearing an empty queue reads; it does not re-run");
+        assertEquals(List.of(2), new ArrayList<>(q), "the clear saw the queue empty and serialized first");
     }
 }
