@@ -38,7 +38,11 @@ import java.util.concurrent.locks.LockSupport;
  *       waiter for {@code seq + 1}. So a unit's after-commit actions finish
  *       before the next unit commits: they too run in sequence order.</li>
  * </ol>
- * A unit whose block failed gives its turn up with {@link #passTurn}.
+ * A unit whose body throws waits for its turn too before the exception leaves
+ * the block ({@link #awaitTurnBeforeFailing}): the engine then re-runs the block
+ * if an earlier unit's commit changed what it read, so an exception stands only
+ * if a serial run would have thrown it. A unit whose block failed gives its
+ * turn up with {@link #passTurn}.
  *
  * <h2>Inevitable attempts never wait</h2>
  * An inevitable attempt holds the single inevitable token and marks the refs it
@@ -130,6 +134,22 @@ final class CommitOrder {
         }
         gate.set(seq + 1);
         return waited;
+    }
+
+    /**
+     * Called inside the unit's transaction when its body threw: waits for the
+     * turn before the exception leaves the block, so that the engine decides
+     * whether it stands (see {@link TransactionalTask#run()}). An inevitable
+     * attempt may not wait (see the overview): it gives up with
+     * {@link #NOT_YOUR_TURN} and the unit runs again at its turn.
+     */
+    void awaitTurnBeforeFailing(long seq) {
+        if (next != seq) {
+            if (attemptIsInevitable()) {
+                throw NOT_YOUR_TURN;
+            }
+            awaitTurn(seq);
+        }
     }
 
     /** Parks (outside the STM's knowledge) until it is {@code seq}'s turn. Uninterruptible; keeps the interrupt flag. */

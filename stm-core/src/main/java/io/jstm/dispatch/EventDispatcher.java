@@ -65,7 +65,13 @@ import java.util.function.Supplier;
  *       same order), so the end state, and every value a handler read, equal a
  *       serial run in that order. A handler whose reads were changed by an
  *       earlier event is re-run (so parallelism comes from handlers that do not
- *       depend on each other). After-commit actions also run in that order.
+ *       depend on each other). A handler that throws before the events ahead
+ *       of it have committed waits for them, and its exception stands only if
+ *       it still throws against their commits (as in the serial run). After-commit
+ *       actions also run in that order. As in a serial run, a handler must not
+ *       wait for a later event: one that calls {@link Stm#retry()} until a
+ *       later event's handler changes something, or waits for a later event's
+ *       future, waits forever (use unordered mode for such hand-offs).
  *       Avoid {@link Stm#becomeInevitable()} in ordered handlers: an
  *       inevitable attempt that finishes before its turn must be rolled back
  *       and re-run (waiting while inevitable could deadlock), repeating its
@@ -224,6 +230,11 @@ public final class EventDispatcher implements AutoCloseable {
     public <E> void on(Class<E> type, Consumer<? super E> handler) {
         Objects.requireNonNull(type, "on(type, handler): type is null");
         Objects.requireNonNull(handler, "on(type, handler): handler is null");
+        if (Stm.inTransaction()) {
+            // Like publish and submit: only the attempt that commits registers (once).
+            Stm.afterCommit(() -> on(type, handler));
+            return;
+        }
         HandlerCounters counters = countersByType.computeIfAbsent(type, t -> new HandlerCounters());
         Registration r = new Registration(type, (Consumer<Object>) handler, counters);
         lock.lock();
@@ -256,7 +267,7 @@ public final class EventDispatcher implements AutoCloseable {
         }
         Registration[] handlers = handlersFor(event.getClass());
         if (handlers.length == 0) {
-            if (closed) {
+            if (closed && WORKER_OF.get() != this) {
                 throw closedException();
             }
             unhandled.increment();
@@ -296,7 +307,10 @@ public final class EventDispatcher implements AutoCloseable {
      * too), waits until every accepted one has finished and its future has
      * completed, then shuts down the dispatcher's own pool and waits for its
      * threads. Idempotent. An interrupt does not end the wait; the interrupt
-     * flag is kept.
+     * flag is kept. The follow-ups that accepted work publishes or submits on
+     * the dispatcher's workers (from a handler, a task, or a callback on their
+     * futures) are still accepted and waited for, so a chain of events started
+     * before {@code close} runs to its end.
      *
      * @throws IllegalStateException if called from one of this dispatcher's
      *         handlers or future callbacks (it would wait for itself)
@@ -384,7 +398,9 @@ public final class EventDispatcher implements AutoCloseable {
         lock.lock();
         try {
             for (;;) {
-                if (closed) {
+                if (closed && !fromWorker) {
+                    // A worker's follow-up is part of work accepted before close, which waits for it
+                    // (pending > 0 while the worker's own event is unfinished).
                     throw closedException();
                 }
                 if (unfinished < capacity) {
@@ -425,7 +441,7 @@ public final class EventDispatcher implements AutoCloseable {
 
     /** Defers a publish or submit made inside a transaction to its commit. */
     private <T> CompletableFuture<T> afterCommit(Supplier<CompletableFuture<T>> action) {
-        if (closed) {
+        if (closed && WORKER_OF.get() != this) {
             throw closedException();
         }
         CompletableFuture<T> result = new CompletableFuture<>();

@@ -29,7 +29,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@link #runOrdered(int)} also runs tasks in parallel, but commits them
  *       strictly in FIFO order, so the result is exactly that of running the
  *       queue serially, first to last, with each task's additions appended as
- *       it runs. A task whose reads were changed by an earlier one is re-run.</li>
+ *       it runs. A task whose reads were changed by an earlier one is re-run,
+ *       and one that throws before the earlier ones committed waits for them:
+ *       its exception stands only if it still throws against their commits.
+ *       If a task does throw, tasks after it that were already running may
+ *       still commit before {@code runOrdered} stops (at most
+ *       {@code threads - 1} of them).</li>
  *   <li>{@link #add} inside a transaction (for example from a running task)
  *       takes effect when that transaction commits, so an attempt rolled back
  *       by a conflict adds nothing, and a re-run does not add twice.</li>

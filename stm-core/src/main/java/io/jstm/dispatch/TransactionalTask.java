@@ -2,6 +2,7 @@ package io.jstm.dispatch;
 
 import io.jstm.AbortInfo;
 import io.jstm.Stm;
+import io.jstm.internal.TransactionAbort;
 
 import java.util.Optional;
 
@@ -88,7 +89,18 @@ abstract class TransactionalTask implements Runnable {
         if (o != null) {
             o.checkStart(seq);
         }
-        body();
+        try {
+            body();
+        } catch (Throwable t) {
+            if (o != null && !(t instanceof TransactionAbort)) {
+                // The body threw before the earlier units committed: what it read may yet change
+                // (a withdrawal that failed before the deposit ahead of it). Wait for the turn, so
+                // that the engine judges the exception against their commits: it re-runs the block
+                // if one of them changed what it read, as a serial run would have seen.
+                o.awaitTurnBeforeFailing(seq);
+            }
+            throw t;
+        }
         if (o != null && o.enterTurn(seq)) {
             orderWaits++;
         }

@@ -125,10 +125,22 @@ public final class Direct {
         }
     }
 
-    /** After the value is published: wake retry waiters, then report an error met while installing. */
+    /**
+     * After the value is published: wake retry waiters, then report an error met
+     * while installing or waking (the write stands either way, as a commit's does;
+     * a waiter a failed wake missed still sees the change at its next recheck).
+     */
     private static void afterInstall(Cell c, boolean wake, Throwable deferred) {
         if (wake) {
-            RetryWaiters.wake(new Cell[] {c}, 1);
+            try {
+                RetryWaiters.wake(new Cell[] {c}, 1);
+            } catch (Throwable e) {
+                if (deferred == null) {
+                    deferred = e;
+                } else {
+                    deferred.addSuppressed(e);
+                }
+            }
         }
         if (deferred != null) {
             throw Transaction.sneaky(deferred);

@@ -365,4 +365,64 @@ class EventDispatcherTest {
             pool.shutdown();
         }
     }
+    record Visit(int depth) {}
+
+    /** close() finishes accepted work, including the follow-ups its handlers publish. */
+    @Test
+    void closeLetsAChainOfEventsStartedBeforeItRunToItsEnd() throws Exception {
+        int depth = 20;
+        LongRef visited = LongRef.of(0);
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        EventDispatcher d = EventDispatcher.builder().threads(2).build();
+        d.on(Visit.class, v -> {
+            visited.set(visited.get() + 1);
+            if (v.depth() == 0) {
+                Stm.afterCommit(() -> java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L)); // close() runs
+            }
+            if (v.depth() < depth) {
+                d.publish(new Visit(v.depth() + 1)).whenComplete((x, t) -> {
+                    if (t != null) {
+                        failures.add(t);
+                    }
+                });
+            }
+        });
+        CompletableFuture<Void> root = d.publish(new Visit(0));
+        d.close();
+        assertTrue(root.isDone());
+        await(root); // completed normally
+        assertEquals(List.of(), failures);
+        assertEquals(depth + 1, visited.get(), "every event of the chain was handled");
+        assertThrows(IllegalStateException.class, () -> d.publish(new Visit(0)), "outside, closed is closed");
+    }
+
+    /** on() inside a transaction registers when it commits: once, and not at all from a rolled-back branch. */
+    @Test
+    void onInsideATransactionRegistersOnlyWhenItCommits() throws Exception {
+        AtomicInteger first = new AtomicInteger(), second = new AtomicInteger();
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicBoolean conflicted = new AtomicBoolean();
+        LongRef x = LongRef.of(0);
+        try (EventDispatcher d = EventDispatcher.builder().threads(2).build()) {
+            Stm.atomic(() -> Stm.orElse(() -> {
+                d.on(Ping.class, p -> first.incrementAndGet());
+                Stm.retry();
+                return null;
+            }, () -> {
+                d.on(Ping.class, p -> second.incrementAndGet());
+                attempts.incrementAndGet();
+                conflictOnce(x, conflicted); // the first attempt re-runs: its registration must not count
+                x.set(x.get() + 10);
+                return null;
+            }));
+            assertThrows(IllegalStateException.class, () -> Stm.atomic(() -> {
+                d.on(Ping.class, p -> first.incrementAndGet());
+                throw new IllegalStateException("rolled back");
+            }));
+            await(d.publish(new Ping(1)));
+        }
+        assertEquals(2, attempts.get(), "the block ran twice");
+        assertEquals(0, first.get(), "registered in a discarded branch or a rolled-back transaction");
+        assertEquals(1, second.get(), "registered once");
+    }
 }

@@ -281,4 +281,65 @@ class OrderedDispatchTest {
         assertTrue(l.indexOf(1L) < l.indexOf(10_001L));
         assertTrue(l.indexOf(2L) < l.indexOf(10_002L));
     }
+    record Deposit(long amount) {}
+
+    record Withdraw(long amount) {}
+
+    static final class InsufficientFunds extends RuntimeException {
+        InsufficientFunds(long balance, long amount) {
+            super("balance " + balance + " < " + amount);
+        }
+    }
+
+    /**
+     * A withdrawal published after a deposit must see it, as in the serial run,
+     * even when its handler runs (and throws) before the slow deposit commits.
+     * One that the serial run refuses fails, and leaves the balance alone.
+     */
+    @Test
+    void aHandlerThatThrowsBeforeTheEventsAheadOfItCommitIsJudgedAgainstTheirCommits() throws Exception {
+        LongRef balance = LongRef.named("balance", 0);
+        try (EventDispatcher d = EventDispatcher.builder().threads(2).ordered(true).build()) {
+            d.on(Deposit.class, e -> {
+                LockSupport.parkNanos(20_000_000L); // the withdrawal's handler runs meanwhile
+                balance.set(balance.get() + e.amount());
+            });
+            d.on(Withdraw.class, e -> {
+                long b = balance.get();
+                if (b < e.amount()) {
+                    throw new InsufficientFunds(b, e.amount());
+                }
+                balance.set(b - e.amount());
+            });
+            for (int round = 0; round < 5; round++) {
+                CompletableFuture<Void> deposit = d.publish(new Deposit(100));
+                CompletableFuture<Void> withdraw = d.publish(new Withdraw(50));
+                CompletableFuture<Void> tooMuch = d.publish(new Withdraw(1_000));
+                await(deposit);
+                await(withdraw); // before the fix: InsufficientFunds("balance 0 < 50")
+                ExecutionException e = assertThrows(ExecutionException.class, () -> await(tooMuch));
+                assertInstanceOf(InsufficientFunds.class, e.getCause());
+                assertEquals(50L * (round + 1), balance.get(), "round " + round);
+            }
+        }
+    }
+
+    @Test
+    void anOrderedQueueTaskThatThrowsBeforeTheTasksAheadOfItCommitIsJudgedAgainstTheirCommits() {
+        LongRef balance = LongRef.named("balance", 0);
+        TransactionQueue q = new TransactionQueue();
+        q.add(() -> {
+            LockSupport.parkNanos(20_000_000L);
+            balance.set(balance.get() + 100);
+        });
+        q.add(() -> {
+            long b = balance.get();
+            if (b < 50) {
+                throw new InsufficientFunds(b, 50);
+            }
+            balance.set(b - 50);
+        });
+        q.runOrdered(2);
+        assertEquals(50, balance.get());
+    }
 }
