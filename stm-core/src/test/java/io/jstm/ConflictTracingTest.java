@@ -117,7 +117,22 @@ class ConflictTracingTest {
             marked.countDown();
             ConcurrencyTest.await(release);
         }), "inevitable-one");
-        inev.start();
+        AbortInfo a = aWriterLosesTo(inev, marked, release, r);
+        assertEquals(11, r.get());
+        assertNotNull(a);
+        assertEquals(AbortReason.LOST_TO_INEVITABLE, a.reason());
+        assertEquals("ledger", a.refName());
+        assertTrue(a.otherThreadName().startsWith("inevitable-one"), a.toString());
+    }
+
+    /**
+     * Starts {@code inevitable} (which counts {@code marked} down once it holds
+     * {@code r}, then waits for {@code release}), lets a worker's transactional
+     * write of {@code r} lose to it, then releases it; returns the worker's abort info.
+     */
+    private static AbortInfo aWriterLosesTo(Thread inevitable, CountDownLatch marked, CountDownLatch release,
+                                            LongRef r) throws Exception {
+        inevitable.start();
         marked.await();
         AtomicReference<AbortInfo> info = new AtomicReference<>();
         Stm.resetStatistics();
@@ -132,13 +147,8 @@ class ConflictTracingTest {
         }
         release.countDown();
         loser.join(LIMIT);
-        inev.join();
-        assertEquals(11, r.get());
-        AbortInfo a = info.get();
-        assertNotNull(a);
-        assertEquals(AbortReason.LOST_TO_INEVITABLE, a.reason());
-        assertEquals("ledger", a.refName());
-        assertTrue(a.otherThreadName().startsWith("inevitable-one"), a.toString());
+        inevitable.join();
+        return info.get();
     }
 
     @Test
@@ -167,5 +177,125 @@ class ConflictTracingTest {
         assertTrue(a.otherSite().isEmpty());
         assertTrue(a.toString().contains("jstm.conflictTracing=true"), a.toString());
         assertEquals(6, acct.get());
+    }
+    static long victimReadsElement(LongArray a, int i) {
+        return a.get(i);
+    }
+
+    /** The access site of a LongArray conflict starts at the user's code, not inside LongArray. */
+    @Test
+    void aLongArrayConflictsSiteStartsInTheUsersCode() throws Exception {
+        LongArray grid = LongArray.named("grid", 16);
+        LongRef out = LongRef.of(0);
+        CountDownLatch read = new CountDownLatch(1), written = new CountDownLatch(1);
+        AtomicReference<AbortInfo> info = new AtomicReference<>();
+        Workers victim = new Workers().start(1, w -> {
+            Stm.atomic(() -> {
+                long v = victimReadsElement(grid, 3);
+                if (read.getCount() > 0) {
+                    read.countDown();
+                    ConcurrencyTest.await(written);
+                }
+                out.set(v);
+            });
+            info.set(Stm.lastAbortInfo().orElseThrow());
+        });
+        read.await();
+        Stm.atomic(() -> grid.set(3, 7));
+        written.countDown();
+        victim.join(LIMIT);
+        AbortInfo a = info.get();
+        assertFalse(a.accessSite().isEmpty(), a.toString());
+        assertEquals("victimReadsElement", a.accessSite().get(0).getMethodName(), a.toString());
+    }
+
+    /** An inevitable transaction that only read a ref is the other side for a writer that loses to it. */
+    @Test
+    void losingToAnInevitableReaderNamesIt() throws Exception {
+        LongRef r = LongRef.named("watched", 0);
+        r.set(5); // an earlier writer (this thread, outside a transaction): not the one the loser meets
+        CountDownLatch marked = new CountDownLatch(1), release = new CountDownLatch(1);
+        Thread inev = new Thread(() -> Stm.atomic(() -> {
+            r.get();
+            Stm.becomeInevitable();
+            marked.countDown();
+            ConcurrencyTest.await(release);
+        }), "inevitable-reader");
+        AbortInfo a = aWriterLosesTo(inev, marked, release, r);
+        assertNotNull(a);
+        assertEquals(AbortReason.LOST_TO_INEVITABLE, a.reason());
+        assertTrue(a.otherThreadName() != null && a.otherThreadName().startsWith("inevitable-reader"),
+                a.toString());
+    }
+
+    /**
+     * An attempt that wrote, then reads a ref newer than its snapshot, aborts
+     * because an earlier read changed (had it not, the snapshot would have moved
+     * on): the abort names that earlier read, not the ref being read.
+     */
+    @Test
+    void anAbortOnAReadNamesTheEarlierReadThatStoppedTheSnapshotFromMoving() throws Exception {
+        LongRef first = LongRef.named("first-read", 0), later = LongRef.named("later-read", 0);
+        LongRef side = LongRef.of(0);
+        CountDownLatch read = new CountDownLatch(1), written = new CountDownLatch(1);
+        AtomicReference<AbortInfo> info = new AtomicReference<>();
+        Workers victim = new Workers().start(1, w -> {
+            Stm.atomic(() -> {
+                long v = first.get();
+                side.set(v); // a writer: no reads from history from here on
+                if (read.getCount() > 0) {
+                    read.countDown();
+                    ConcurrencyTest.await(written);
+                }
+                later.get();
+            });
+            info.set(Stm.lastAbortInfo().orElseThrow());
+        });
+        read.await();
+        first.set(1);
+        later.set(1);
+        written.countDown();
+        victim.join(LIMIT);
+        AbortInfo a = info.get();
+        assertEquals(AbortReason.READ_INVALIDATED, a.reason());
+        assertEquals("first-read", a.refName(), a.toString());
+    }
+
+    /** Off again, tracing keeps nothing: no site map in the thread's descriptor, no recorded writers. */
+    @Test
+    void switchingTracingOffDropsWhatItRecorded() throws Exception {
+        LongRef[] refs = new LongRef[200];
+        for (int i = 0; i < refs.length; i++) {
+            refs[i] = LongRef.of(i);
+        }
+        Stm.atomic(() -> {
+            for (LongRef r : refs) {
+                r.set(r.get() + 1);
+            }
+        });
+        assertTrue(io.jstm.internal.Probes.tracedWriters() >= refs.length);
+        Stm.setConflictTracing(false);
+        assertEquals(0, io.jstm.internal.Probes.tracedWriters(), "recorded writers forgotten");
+        Stm.atomic(() -> refs[0].set(0)); // the next attempt on this thread ends without a site map
+        assertFalse(io.jstm.internal.Probes.holdsTracingSites(), "the site map is dropped");
+    }
+
+    /** Conflicts on ever new refs do not grow the profiler without bound. */
+    @Test
+    void theProfilerKeepsABoundedNumberOfGroups() throws Exception {
+        int old = io.jstm.internal.Probes.setProfilerGroupLimit(3);
+        try {
+            Stm.resetStatistics();
+            for (int i = 0; i < 6; i++) {
+                StatisticsTest.forceOneConflict(LongRef.of(0), 0);
+            }
+            List<ConflictReport.Entry> entries = Stm.conflictReport().entries();
+            assertTrue(entries.size() <= 4, entries.toString());
+            assertEquals(6, entries.stream().mapToLong(ConflictReport.Entry::aborts).sum(), "every abort counted");
+            assertTrue(entries.stream().anyMatch(e -> e.refName().startsWith("(other refs")), entries.toString());
+        } finally {
+            io.jstm.internal.Probes.setProfilerGroupLimit(old);
+            Stm.resetStatistics();
+        }
     }
 }

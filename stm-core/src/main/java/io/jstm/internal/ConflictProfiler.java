@@ -46,18 +46,44 @@ public final class ConflictProfiler {
 
     private static final ConcurrentHashMap<Key, Group> GROUPS = new ConcurrentHashMap<>();
 
+    /**
+     * Most groups kept. Unnamed refs have names of their own ({@code Ref#N}), so a
+     * program that makes and contends fresh refs in a loop would otherwise grow
+     * the map for good; beyond this, aborts are counted in one group per reason,
+     * named {@link #OVERFLOW}. Not final: tests lower it.
+     */
+    static volatile int maxGroups = 4096;
+    static final String OVERFLOW = "(other refs, beyond the profiler's group limit)";
+
     static {
         String path = System.getProperty("jstm.report");
         if (path != null && !path.isBlank()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> writeReport(Path.of(path)), "jstm-report"));
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> writeReport(Path.of(path)), "jstm-report"));
+            } catch (IllegalStateException shuttingDown) {
+                // Loaded by a transaction in another shutdown hook: too late to add one. Failing here
+                // would fail that transaction and leave this class unusable; there is simply no report.
+            }
         }
+    }
+
+    /** Loads this class, so that a {@code -Djstm.report} hook is in place from the start (called by {@code Stm}). */
+    public static void init() {
     }
 
     /** Counts one conflict abort; returns its group so that a wasted-time estimate can be added later. */
     static Group record(String ref, AbortReason reason, long wastedNanos, List<StackTraceElement> access,
                         List<StackTraceElement> other, String otherThread) {
         Key k = new Key(ref, reason, access.isEmpty() ? null : access.get(0), other.isEmpty() ? null : other.get(0));
-        Group g = GROUPS.computeIfAbsent(k, key -> new Group(access, other, otherThread));
+        Group g = GROUPS.get(k);
+        if (g == null) {
+            if (GROUPS.size() >= maxGroups) {
+                k = new Key(OVERFLOW, reason, null, null);
+                g = GROUPS.computeIfAbsent(k, key -> new Group(List.of(), List.of(), null));
+            } else {
+                g = GROUPS.computeIfAbsent(k, key -> new Group(access, other, otherThread));
+            }
+        }
         g.aborts.increment();
         if (wastedNanos > 0) {
             g.wasted.add(wastedNanos);

@@ -77,8 +77,32 @@ public final class ConflictTracer {
         return enabled;
     }
 
+    /**
+     * Switching tracing off forgets the recorded writers: they would otherwise
+     * keep a captured stack per written ref alive, and name winners from an
+     * earlier tracing session once it is switched on again (commits made while
+     * it was off record nothing).
+     */
     public static void setEnabled(boolean on) {
         enabled = on;
+        if (!on) {
+            LOCK.lock();
+            try {
+                LAST_WRITER.clear();
+            } finally {
+                LOCK.unlock();
+            }
+        }
+    }
+
+    /** Refs with a recorded last writer (tests). */
+    static int recordedWriters() {
+        LOCK.lock();
+        try {
+            return LAST_WRITER.size();
+        } finally {
+            LOCK.unlock();
+        }
     }
 
     /** The caller's call site (cheap: frames are materialized on demand). */
@@ -86,7 +110,7 @@ public final class ConflictTracer {
         return new Site();
     }
 
-    /** jstm's own classes: the engine, the API classes, collections and dispatch (not examples or tests). */
+    /** jstm's own classes: the engine, the access classes, collections and dispatch (not examples or tests). */
     static boolean isJstmFrame(String className) {
         if (!className.startsWith("io.jstm.")) {
             return false;
@@ -100,7 +124,7 @@ public final class ConflictTracer {
         if (cut >= 0) {
             simple = simple.substring(0, cut);
         }
-        return simple.equals("Stm") || simple.equals("Ref") || simple.equals("LongRef");
+        return simple.equals("Stm") || simple.equals("Ref") || simple.equals("LongRef") || simple.equals("LongArray");
     }
 
     static void recordWriter(Cell c, String thread, Site site) {

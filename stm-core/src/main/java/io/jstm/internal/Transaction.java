@@ -159,6 +159,15 @@ public final class Transaction {
     private boolean slow;
     /** Tracing: where this attempt first touched each cell. Null until used. */
     private java.util.IdentityHashMap<Cell, ConflictTracer.Site> sites;
+    /** Largest site map kept for the next attempt (see {@link #resetAttempt}). */
+    private static final int SITES_KEPT = 64;
+    /** The read that last stopped a snapshot extension in this attempt, or null (see {@link #invalidatedRead}). */
+    private Cell extensionBlocker;
+
+    /** Whether this thread's descriptor holds a site map (tests: none once tracing is off). */
+    static boolean holdsSiteMap() {
+        return forCurrentThread().sites != null;
+    }
     /** The profiler group of the last abort, to charge an estimated wasted time to later. */
     private ConflictProfiler.Group lastGroup;
     /** True once this attempt was told to abort; it can no longer commit. */
@@ -369,6 +378,7 @@ public final class Transaction {
         doomed = false;
         stale = false;
         staleCell = null;
+        extensionBlocker = null;
         restartInevitable = false;
         abortReason = null;
         abortCell = null;
@@ -495,7 +505,7 @@ public final class Transaction {
                 reads.add(c);
                 return ((Version.OfObject) old).value;
             }
-            throw abort(AbortReason.READ_INVALIDATED, c);
+            throw abort(AbortReason.READ_INVALIDATED, invalidatedRead(c));
         }
     }
 
@@ -557,7 +567,7 @@ public final class Transaction {
                 reads.add(c);
                 return ((Version.OfLong) old).value;
             }
-            throw abort(AbortReason.READ_INVALIDATED, c);
+            throw abort(AbortReason.READ_INVALIDATED, invalidatedRead(c));
         }
     }
 
@@ -625,7 +635,7 @@ public final class Transaction {
                 reads.add(s);
                 return LongStripe.elementOf(old, k);
             }
-            throw abort(AbortReason.READ_INVALIDATED, s);
+            throw abort(AbortReason.READ_INVALIDATED, invalidatedRead(s));
         }
     }
 
@@ -638,6 +648,17 @@ public final class Transaction {
     }
 
     /**
+     * The ref to name for an abort on reading {@code c}, which is newer than the
+     * snapshot: the earlier read whose change stopped the snapshot from moving
+     * past it, if that is why ({@code c}'s own change alone would have let the
+     * snapshot move on), else {@code c}.
+     */
+    private Cell invalidatedRead(Cell c) {
+        Cell b = extensionBlocker;
+        return b != null ? b : c;
+    }
+
+    /**
      * LSA snapshot extension: if every read is still valid at the current clock,
      * move the snapshot there. The clock is read before validating, so a
      * commit that lands during validation either fails it or has a version the
@@ -645,7 +666,9 @@ public final class Transaction {
      */
     private boolean extendSnapshot() {
         long now = GlobalClock.now();
-        if (reads.firstInvalid(snapshot, null) != null) {
+        Cell invalid = reads.firstInvalid(snapshot, null);
+        if (invalid != null) {
+            extensionBlocker = invalid;
             return false;
         }
         snapshot = now;
@@ -842,6 +865,10 @@ public final class Transaction {
                     restart(c);
                 }
                 if (c.casWord(w, w | LockWord.INEVITABLE)) {
+                    if (tracing) {
+                        // A transaction that now waits for this mark lost to us: say so, as markInevitable does.
+                        ConflictTracer.recordWriter(c, Thread.currentThread().getName() + " (inevitable)", siteOf(c));
+                    }
                     break;
                 }
             }
@@ -1421,8 +1448,15 @@ public final class Transaction {
 
     private void resetAttempt() {
         depth = 0;
+        extensionBlocker = null;
         if (sites != null) {
-            sites.clear();
+            // IdentityHashMap.clear() costs its capacity, which never shrinks: a map grown by one
+            // big traced attempt is dropped, and so is any map once tracing is off.
+            if (tracing && sites.size() <= SITES_KEPT) {
+                sites.clear();
+            } else {
+                sites = null;
+            }
         }
         reads.clear();
         writes.clear();

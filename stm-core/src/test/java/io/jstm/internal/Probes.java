@@ -70,4 +70,21 @@ public final class Probes {
     public static void unlock(Cell c) {
         c.setWordRelease(c.wordOpaque() & ~LockWord.LOCKED);
     }
+
+    /** Whether this thread's transaction descriptor still holds a conflict-tracing site map. */
+    public static boolean holdsTracingSites() {
+        return Transaction.holdsSiteMap();
+    }
+
+    /** Refs whose last writer conflict tracing remembers. */
+    public static int tracedWriters() {
+        return ConflictTracer.recordedWriters();
+    }
+
+    /** Lowers (or restores) the number of groups the conflict profiler keeps; returns the old limit. */
+    public static int setProfilerGroupLimit(int limit) {
+        int old = ConflictProfiler.maxGroups;
+        ConflictProfiler.maxGroups = limit;
+        return old;
+    }
 }
