@@ -198,7 +198,12 @@ public final class Stm {
      * back (each aborted attempt runs the actions it registered). An action
      * registered inside a nested block that throws, or inside an {@link #orElse}
      * branch that retries, runs when that part is undone (still inside the
-     * enclosing transaction).
+     * enclosing transaction). If an action throws, the others still run and the
+     * block goes on as it would have (it re-runs after a conflict, waits after a
+     * retry, runs an orElse's second branch); the first such exception is thrown
+     * from the atomic call when it ends (after its commit, which stands), or
+     * added to the exception it ends with. An action of a nested block that
+     * throws is added to that block's exception instead.
      *
      * @throws IllegalStateException outside a transaction
      */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -220,5 +221,113 @@ class AtomicBlockTest {
             }));
         });
         assertEquals(20, a.get());
+    }
+    /** Runs {@code r.incrementAndGet()} on another thread and waits for it: a conflict for a reader of r. */
+    private static void commitElsewhere(LongRef r) {
+        Thread t = new Thread(r::incrementAndGet, "conflicting-writer");
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void anOrElseSecondBranchThatThrowsUndoesItsWritesAndHooks() {
+        Ref<Integer> r = Ref.of(0);
+        List<String> log = new ArrayList<>();
+        Stm.atomic(() -> {
+            try {
+                Stm.orElse(() -> {
+                    Stm.retry();
+                    return null;
+                }, () -> {
+                    r.set(1);
+                    Stm.afterCommit(() -> log.add("commit hook"));
+                    Stm.afterRollback(() -> log.add("rollback hook"));
+                    throw new IllegalStateException("second branch");
+                });
+            } catch (IllegalStateException e) {
+                log.add("caught");
+            }
+        });
+        assertEquals(0, r.get(), "the second branch's write is undone");
+        assertEquals(List.of("rollback hook", "caught"), log);
+    }
+
+    @Test
+    void aFailingRollbackHookDoesNotStopTheBlockFromReRunningAndIsReportedAtTheEnd() {
+        LongRef counter = LongRef.of(0);
+        AtomicInteger attempts = new AtomicInteger();
+        RuntimeException e = assertThrows(RuntimeException.class, () -> Stm.atomic(() -> {
+            Stm.afterRollback(() -> {
+                throw new RuntimeException("metrics down");
+            });
+            long v = counter.get();
+            if (attempts.incrementAndGet() == 1) {
+                commitElsewhere(counter);
+            }
+            counter.set(v + 10);
+        }));
+        assertEquals("metrics down", e.getMessage());
+        assertEquals(2, attempts.get(), "re-run after the conflict");
+        assertEquals(11, counter.get(), "the re-run committed");
+    }
+
+    @Test
+    void aFailingRollbackHookOfARetriedFirstBranchStillRunsTheSecond() {
+        LongRef r = LongRef.of(0);
+        RuntimeException e = assertThrows(RuntimeException.class, () -> Stm.atomic(() -> Stm.orElse(() -> {
+            Stm.afterRollback(() -> {
+                throw new RuntimeException("hook");
+            });
+            Stm.retry();
+            return null;
+        }, () -> {
+            r.set(2);
+            return null;
+        })));
+        assertEquals("hook", e.getMessage());
+        assertEquals(2, r.get(), "the second branch ran and committed");
+    }
+
+    @Test
+    void aHookThatThrowsTheBlocksOwnExceptionLeavesItAsItIs() {
+        RuntimeException same = new RuntimeException("cancelled");
+        RuntimeException e = assertThrows(RuntimeException.class, () -> Stm.atomic(() -> {
+            Stm.afterRollback(() -> {
+                throw same;
+            });
+            throw same;
+        }));
+        assertSame(same, e);
+        LongRef a = LongRef.of(0), b = LongRef.of(0);
+        Stm.atomic(() -> {
+            a.set(1);
+            try {
+                Stm.atomic(() -> {
+                    b.set(1);
+                    try {
+                        Stm.atomic(() -> {
+                            Stm.afterRollback(() -> {
+                                throw same;
+                            });
+                            Stm.afterRollback(() -> {
+                                throw same;
+                            });
+                            throw new IllegalArgumentException("inner");
+                        });
+                    } catch (IllegalArgumentException inner) {
+                        assertEquals("inner", inner.getMessage());
+                    }
+                    throw new IllegalStateException("middle");
+                });
+            } catch (IllegalStateException middle) {
+                assertEquals("middle", middle.getMessage());
+            }
+        });
+        assertEquals(1, a.get());
+        assertEquals(0, b.get(), "the middle block's write is undone");
     }
 }

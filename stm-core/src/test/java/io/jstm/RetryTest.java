@@ -320,4 +320,30 @@ class RetryTest {
         w.join(LIMIT);
         assertEquals(n, through.get());
     }
+    @Test
+    void aFailingRollbackHookDoesNotTurnARetryIntoAnError() throws Exception {
+        LongRef flag = LongRef.of(0);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicReference<Long> flagWhenEnded = new AtomicReference<>();
+        Workers w = new Workers().start(1, i -> {
+            try {
+                Stm.atomic(() -> {
+                    Stm.afterRollback(() -> {
+                        throw new IllegalStateException("hook");
+                    });
+                    if (flag.get() == 0) {
+                        Stm.retry();
+                    }
+                });
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+            flagWhenEnded.set(flag.get());
+        });
+        Thread.sleep(50);
+        flag.set(1);
+        w.join(LIMIT);
+        assertEquals(1L, flagWhenEnded.get(), "the call waited for the change instead of failing at once");
+        assertEquals("hook", thrown.get().getMessage());
+    }
 }

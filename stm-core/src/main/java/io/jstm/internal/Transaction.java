@@ -203,6 +203,13 @@ public final class Transaction {
     private RetryWaiters.Waiter inService;
     /** An error (OutOfMemoryError, StackOverflowError) met after the commit was decided; thrown once it completed. */
     private Throwable deferredError;
+    /**
+     * The first failure of an afterRollback hook that ran while the call went on
+     * (between attempts, or when an orElse branch retried); thrown, or added to
+     * the exception the call ends with, when the atomic call ends. A failing
+     * rollback hook never changes what the block does.
+     */
+    private Throwable pendingHookFailure;
     /** True while commute functions run at commit time: they may not touch refs. */
     private boolean committing;
     /** The previous attempt of this block had written when it ended. */
@@ -366,6 +373,9 @@ public final class Transaction {
                     ContentionManager.backoff(conflicts, nextRandom());
                 }
             }
+        } catch (Throwable e) {
+            suppress(e, takePendingHookFailure()); // a retryFor timeout, an interrupt: any other way out
+            throw e;
         } finally {
             leaveService(); // every way out of the call (the early calls run before hooks)
         }
@@ -437,11 +447,13 @@ public final class Transaction {
             closeCheckpoint();
             throw abort(AbortReason.READ_INVALIDATED, invalid);
         }
-        Throwable hookFailure = rollbackToCheckpoint();
-        closeCheckpoint();
-        if (hookFailure != null) {
-            t.addSuppressed(hookFailure);
+        Throwable hookFailure;
+        try {
+            hookFailure = rollbackToCheckpoint();
+        } finally {
+            closeCheckpoint();
         }
+        suppress(t, hookFailure);
         throw sneaky(t);
     }
 
@@ -1171,16 +1183,20 @@ public final class Transaction {
         }
         Throwable deferred = deferredError;
         deferredError = null;
+        Throwable rollbackHook = takePendingHookFailure();
         try {
             runAfterCommit();
         } catch (Throwable hookFailure) {
-            if (deferred != null) {
-                hookFailure.addSuppressed(deferred);
-            }
+            suppress(hookFailure, deferred);
+            suppress(hookFailure, rollbackHook);
             throw hookFailure;
         }
         if (deferred != null) {
+            suppress(deferred, rollbackHook);
             throw sneaky(deferred);
+        }
+        if (rollbackHook != null) {
+            throw sneaky(rollbackHook);
         }
         return result;
     }
@@ -1314,9 +1330,14 @@ public final class Transaction {
         long savedSince = retrySince;
         RetryWaiters.Waiter savedService = inService;
         inService = null;
+        Throwable savedHookFailure = takePendingHookFailure(); // a hook's own atomic calls end with their own
+        Throwable failure = null;
         try {
             runAfterRollback(null);
+        } catch (Throwable e) {
+            failure = e;
         } finally {
+            pendingHookFailure = savedHookFailure;
             inService = savedService;
             retryTicket = savedTicket;
             retrySince = savedSince;
@@ -1330,6 +1351,9 @@ public final class Transaction {
             lastGroup = savedGroup;
             abortReason = savedReason;
         }
+        if (failure != null) {
+            deferHookFailure(failure); // the block still re-runs (or waits): the failure is reported at the end
+        }
     }
 
     /** Rolls back after a user exception; returns it (with hook failures suppressed into it). */
@@ -1338,7 +1362,30 @@ public final class Transaction {
         resetAttempt();
         leaveService();
         runAfterRollback(t);
+        suppress(t, takePendingHookFailure());
         return sneaky(t);
+    }
+
+    /** Adds {@code extra} to {@code primary}'s suppressed exceptions, unless it is null or the same one. */
+    private static void suppress(Throwable primary, Throwable extra) {
+        if (extra != null && extra != primary) {
+            primary.addSuppressed(extra);
+        }
+    }
+
+    private Throwable takePendingHookFailure() {
+        Throwable f = pendingHookFailure;
+        pendingHookFailure = null;
+        return f;
+    }
+
+    /** Keeps a rollback hook's failure for the end of the call (see {@link #pendingHookFailure}). */
+    private void deferHookFailure(Throwable f) {
+        if (pendingHookFailure == null) {
+            pendingHookFailure = f;
+        } else {
+            suppress(pendingHookFailure, f);
+        }
     }
 
     /**
@@ -1521,11 +1568,11 @@ public final class Transaction {
                 h.run();
             } catch (Throwable e) {
                 if (primary != null) {
-                    primary.addSuppressed(e);
+                    suppress(primary, e);
                 } else if (first == null) {
                     first = e;
                 } else {
-                    first.addSuppressed(e);
+                    suppress(first, e);
                 }
             }
         }
@@ -1599,17 +1646,25 @@ public final class Transaction {
                 closeCheckpoint();
                 throw signal;
             }
-            Throwable hookFailure = rollbackToCheckpoint();
-            closeCheckpoint();
+            Throwable hookFailure;
+            try {
+                hookFailure = rollbackToCheckpoint();
+            } finally {
+                closeCheckpoint();
+            }
             doomed = false;
             abortReason = null;
             if (hookFailure != null) {
-                throw sneaky(hookFailure);
+                deferHookFailure(hookFailure); // the second branch still runs
             }
         } catch (Throwable t) {
             throw undoCheckpointAndRethrow(t);
         }
-        return second.get();
+        // The second branch in a checkpoint of its own: if it throws, its writes and hooks are
+        // undone as a nested block's are; its retry() goes up to the enclosing transaction.
+        @SuppressWarnings("unchecked")
+        T result = (T) nested(second, true);
+        return result;
     }
 
     // ------------------------------------------------------------------ misc
