@@ -1,5 +1,6 @@
 package io.jstm;
 
+import io.jstm.testing.OtherThread;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -222,17 +223,6 @@ class AtomicBlockTest {
         });
         assertEquals(20, a.get());
     }
-    /** Runs {@code r.incrementAndGet()} on another thread and waits for it: a conflict for a reader of r. */
-    private static void commitElsewhere(LongRef r) {
-        Thread t = new Thread(r::incrementAndGet, "conflicting-writer");
-        t.start();
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     @Test
     void anOrElseSecondBranchThatThrowsUndoesItsWritesAndHooks() {
         Ref<Integer> r = Ref.of(0);
@@ -266,7 +256,7 @@ class AtomicBlockTest {
             });
             long v = counter.get();
             if (attempts.incrementAndGet() == 1) {
-                commitElsewhere(counter);
+                OtherThread.run("conflicting-writer", counter::incrementAndGet);
             }
             counter.set(v + 10);
         }));

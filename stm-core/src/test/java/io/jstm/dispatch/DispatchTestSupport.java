@@ -2,6 +2,7 @@ package io.jstm.dispatch;
 
 import io.jstm.LongRef;
 import io.jstm.testing.Await;
+import io.jstm.testing.OtherThread;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,13 +53,7 @@ final class DispatchTestSupport {
     static void conflictOnce(LongRef r, AtomicBoolean done) {
         r.get();
         if (done.compareAndSet(false, true)) {
-            Thread t = new Thread(r::incrementAndGet, "conflicting-writer");
-            t.start();
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
+            OtherThread.run("conflicting-writer", r::incrementAndGet);
         }
     }
 
