@@ -158,6 +158,13 @@ public final class Stm {
      * transaction already read has been changed meanwhile, its block is re-run
      * once, inevitable from the start (before any I/O after this call).
      *
+     * <p>Those that touch its refs, inside a transaction or outside one (a plain
+     * {@code set}), wait until it ends. So an inevitable transaction must not
+     * wait for another thread (join it, block on its result) that writes one of
+     * the refs it has read or written: that thread waits for it in turn, and
+     * neither ends. As with a lock held across such a wait, do the waiting
+     * before or after the transaction.
+     *
      * @throws IllegalStateException outside a transaction
      */
     public static void becomeInevitable() {
