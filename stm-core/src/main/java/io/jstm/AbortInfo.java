@@ -11,7 +11,9 @@ import java.util.List;
  * @param attempt         which attempt of its atomic block this was (1 = the first)
  * @param wastedNanos     time spent in the aborted attempt
  * @param threadName      the thread that ran the aborted attempt
- * @param otherThreadName the thread whose commit won, when known (conflict tracing on), else null
+ * @param otherThreadName the name of the thread whose commit won, when known (conflict tracing on), else
+ *                        null; followed by {@code " (inevitable)"} when the winner was the inevitable
+ *                        transaction, and by {@code " (outside a transaction)"} for a write made outside one
  * @param accessSite      where this transaction first touched the ref (conflict tracing on), else empty
  * @param otherSite       where the winner wrote the ref (conflict tracing on), else empty
  */
