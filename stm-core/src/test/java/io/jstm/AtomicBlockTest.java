@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -319,5 +320,65 @@ class AtomicBlockTest {
         });
         assertEquals(1, a.get());
         assertEquals(0, b.get(), "the middle block's write is undone");
+    }
+    /** A failure kept from an earlier attempt belongs to the call, not to a hook's own atomic call. */
+    @Test
+    void aRollbackHooksOwnAtomicCallDoesNotTakeTheCallsPendingHookFailure() {
+        LongRef counter = LongRef.of(0), log = LongRef.of(0);
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicReference<Throwable> hookCallFailure = new AtomicReference<>();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Stm.atomic(() -> {
+            if (attempts.incrementAndGet() == 1) {
+                Stm.afterRollback(() -> {
+                    throw new RuntimeException("first attempt's hook");
+                });
+                long v = counter.get();
+                OtherThread.run("conflicting-writer", counter::incrementAndGet);
+                counter.set(v + 1);
+                return;
+            }
+            Stm.afterRollback(() -> {
+                try {
+                    Stm.atomic(() -> log.set(1));
+                } catch (Throwable t) {
+                    hookCallFailure.set(t);
+                }
+            });
+            throw new IllegalStateException("second attempt");
+        }));
+        assertNull(hookCallFailure.get(), "the hook's own call committed cleanly");
+        assertEquals(1, log.get());
+        assertEquals(1, e.getSuppressed().length);
+        assertEquals("first attempt's hook", e.getSuppressed()[0].getMessage());
+    }
+
+    static final class Unsuppressible extends RuntimeException {
+        Unsuppressible() {
+            super("cannot carry suppressed exceptions", null, false, false);
+        }
+    }
+
+    /** A call that ends with an exception unable to carry it leaves the failure to the thread's next call. */
+    @Test
+    void aPendingHookFailureIsNotLostOnAnExceptionThatCannotCarryIt() {
+        LongRef counter = LongRef.of(0);
+        AtomicInteger attempts = new AtomicInteger();
+        assertThrows(Unsuppressible.class, () -> Stm.atomic(() -> {
+            if (attempts.incrementAndGet() == 1) {
+                Stm.afterRollback(() -> {
+                    throw new RuntimeException("hook");
+                });
+                long v = counter.get();
+                OtherThread.run("conflicting-writer", counter::incrementAndGet);
+                counter.set(v + 1);
+                return;
+            }
+            throw new Unsuppressible();
+        }));
+        RuntimeException next = assertThrows(RuntimeException.class, () -> Stm.atomic(() -> counter.set(10)));
+        assertEquals("hook", next.getMessage());
+        assertEquals(10, counter.get(), "the next call committed");
+        Stm.atomic(() -> counter.set(11)); // and nothing is left for the one after
+        assertEquals(11, counter.get());
     }
 }

@@ -346,4 +346,34 @@ class RetryTest {
         assertEquals(1L, flagWhenEnded.get(), "the call waited for the change instead of failing at once");
         assertEquals("hook", thrown.get().getMessage());
     }
+    @Test
+    void anExpiredRetryForDeadlineIsNotReplacedByALaterEndlessOne() throws Exception {
+        LongRef wake = LongRef.of(0);
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        CountDownLatch blocked = new CountDownLatch(1);
+        Workers w = new Workers().start(1, i -> {
+            try {
+                Stm.atomic(() -> {
+                    wake.get();
+                    if (attempts.incrementAndGet() == 1) {
+                        Stm.afterRollback(blocked::countDown);
+                        Stm.retryFor(Duration.ofMillis(30));
+                    }
+                    try {
+                        Thread.sleep(60); // the first deadline passes
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    Stm.retryFor(java.time.temporal.ChronoUnit.FOREVER.getDuration());
+                });
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        assertTrue(blocked.await(LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+        wake.set(1); // wakes the first wait, before its deadline
+        w.join(Duration.ofSeconds(20));
+        assertInstanceOf(RetryTimeoutException.class, thrown.get(), "the earliest deadline (passed) holds");
+    }
 }

@@ -223,7 +223,8 @@ public final class EventDispatcher implements AutoCloseable {
     /**
      * Registers {@code handler} for events of class {@code type} and its
      * subclasses (or implementations, for an interface). Applies to events
-     * published after this returns. One handler may be registered more than
+     * published after this returns; inside a transaction, after it commits
+     * (not at all if it rolls back). One handler may be registered more than
      * once; it then runs once per registration.
      */
     @SuppressWarnings("unchecked")

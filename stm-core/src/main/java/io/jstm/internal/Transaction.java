@@ -374,7 +374,7 @@ public final class Transaction {
                 }
             }
         } catch (Throwable e) {
-            suppress(e, takePendingHookFailure()); // a retryFor timeout, an interrupt: any other way out
+            attachPending(e, takePendingHookFailure()); // a retryFor timeout, an interrupt: any other way out
             throw e;
         } finally {
             leaveService(); // every way out of the call (the early calls run before hooks)
@@ -1224,14 +1224,15 @@ public final class Transaction {
 
     /** Like {@link #retry()}, but the whole atomic call gives up after {@code nanos} of blocking. */
     public TransactionAbort retryFor(long nanos) {
-        // May wrap past Long.MAX_VALUE for a long timeout: like nanoTime values, deadlines are only
-        // compared by their difference (RetryWaiters.await too), which stays right across the wrap.
-        long deadline = System.nanoTime() + Math.max(0, nanos);
-        if (deadline == Long.MAX_VALUE) {
-            deadline--; // Long.MAX_VALUE means "no deadline"
-        }
-        if (retryDeadline == Long.MAX_VALUE || deadline - retryDeadline < 0) {
-            retryDeadline = deadline;
+        // The earliest deadline holds. Compared as time left from now (a deadline already passed has a
+        // negative one), never as two deadlines' difference, which overflows for a timeout near
+        // Long.MAX_VALUE; the deadline itself may wrap past Long.MAX_VALUE, and like any nanoTime value
+        // is only ever used by its difference from a reading (RetryWaiters.await too).
+        long now = System.nanoTime();
+        long n = Math.max(0, nanos);
+        if (retryDeadline == Long.MAX_VALUE || n < retryDeadline - now) {
+            long deadline = now + n;
+            retryDeadline = deadline == Long.MAX_VALUE ? deadline - 1 : deadline; // MAX_VALUE: "no deadline"
         }
         return retry();
     }
@@ -1358,12 +1359,30 @@ public final class Transaction {
 
     /** Rolls back after a user exception; returns it (with hook failures suppressed into it). */
     private RuntimeException finishFailed(Throwable t) {
+        Throwable pending = takePendingHookFailure(); // before the hooks: their own atomic calls end with their own
         releaseResources();
         resetAttempt();
         leaveService();
         runAfterRollback(t);
-        suppress(t, takePendingHookFailure());
+        attachPending(t, pending);
         return sneaky(t);
+    }
+
+    /**
+     * Ends a call with {@code t}: adds the pending rollback-hook failure to it. An
+     * exception that cannot carry suppressed ones (the dispatcher's turn signal,
+     * after which it runs the unit again) leaves it pending for this thread's
+     * next atomic call, which reports it when it ends.
+     */
+    private void attachPending(Throwable t, Throwable pending) {
+        if (pending == null || pending == t) {
+            return;
+        }
+        t.addSuppressed(pending);
+        Throwable[] attached = t.getSuppressed();
+        if (attached.length == 0 || attached[attached.length - 1] != pending) {
+            deferHookFailure(pending);
+        }
     }
 
     /** Adds {@code extra} to {@code primary}'s suppressed exceptions, unless it is null or the same one. */
