@@ -9,7 +9,10 @@ import java.util.List;
  * @param reason          why the attempt was rolled back
  * @param refName         the conflicting ref's name ({@link Ref#named}) or generated description; null for an explicit retry
  * @param attempt         which attempt of its atomic block this was (1 = the first)
- * @param wastedNanos     time spent in the aborted attempt
+ * @param wastedNanos     time spent in the aborted attempt. A thread times its attempts only while it has
+ *                        recently aborted (timing costs about as much as a small transaction): for an
+ *                        untimed attempt shorter than about 2 ms this is 0 at first, and once the re-run
+ *                        ends, that re-run's duration as an estimate
  * @param threadName      the thread that ran the aborted attempt
  * @param otherThreadName the name of the thread whose commit won, when known (conflict tracing on), else
  *                        null; followed by {@code " (inevitable)"} when the winner was the inevitable

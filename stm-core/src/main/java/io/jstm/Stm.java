@@ -34,10 +34,6 @@ import java.util.function.Supplier;
  * inevitable, so every block finishes.
  */
 public final class Stm {
-    static {
-        ConflictProfiler.init(); // a -Djstm.report hook is in place even if no conflict ever happens
-    }
-
     private Stm() {}
 
     /**

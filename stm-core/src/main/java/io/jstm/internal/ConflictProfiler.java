@@ -22,7 +22,11 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>With {@code -Djstm.report=path}, a shutdown hook writes the report at JVM
  * exit: text to {@code path} and HTML next to it ({@code path.html}), or the
- * other way round when {@code path} ends in {@code .html}.
+ * other way round when {@code path} ends in {@code .html}. The hook is added
+ * when the first conflict is recorded (this class loads then), so a run
+ * without conflicts writes no report; and a copy of jstm in another class
+ * loader that never conflicts (a baseline run in isolation) adds no hook of
+ * its own to write an empty report over this one.
  */
 public final class ConflictProfiler {
     private ConflictProfiler() {}
@@ -65,10 +69,6 @@ public final class ConflictProfiler {
                 // would fail that transaction and leave this class unusable; there is simply no report.
             }
         }
-    }
-
-    /** Loads this class, so that a {@code -Djstm.report} hook is in place from the start (called by {@code Stm}). */
-    public static void init() {
     }
 
     /** Counts one conflict abort; returns its group so that a wasted-time estimate can be added later. */

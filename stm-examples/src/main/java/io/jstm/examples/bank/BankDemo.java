@@ -2,6 +2,7 @@ package io.jstm.examples.bank;
 
 import io.jstm.Stm;
 import io.jstm.StmStatistics;
+import io.jstm.examples.common.ConflictSummary;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,16 @@ public final class BankDemo {
         }
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] rawArgs) throws InterruptedException {
+        List<String> numbers = new ArrayList<>();
+        for (String a : rawArgs) {
+            if (a.equals("--trace")) {
+                Stm.setConflictTracing(true); // both code sites of each conflict in the summary (slower)
+            } else {
+                numbers.add(a);
+            }
+        }
+        String[] args = numbers.toArray(new String[0]);
         int accounts = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
         long millis = args.length > 1 ? Long.parseLong(args[1]) : 2000;
         int maxThreads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
@@ -69,9 +79,10 @@ public final class BankDemo {
         System.out.printf("%njstm at %d threads: %.2fx the global lock.%n", maxThreads,
                 stm.transfersPerSecond() / gil.transfersPerSecond());
         if (stm.stats != null) {
-            System.out.println("jstm statistics at " + maxThreads + " threads: " + stm.stats);
+            // The counters and the conflict report were reset when the last jstm run (maxThreads) began.
+            System.out.println("at " + maxThreads + " threads:");
+            ConflictSummary.print(stm.stats, Stm.conflictReport());
         }
-        Stm.lastAbortInfo().ifPresent(a -> System.out.println("this thread's last abort: " + a));
         if (results.stream().anyMatch(r -> !r.conserved())) {
             System.out.println("FAILED: a total was not conserved");
             System.exit(1);

@@ -46,6 +46,7 @@ public final class FrontEnd implements AutoCloseable {
     private final Backend backend;
     /** Responses written, all statuses. */
     private final LongAdder answered = new LongAdder();
+    private final LongAdder refused = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private FrontEnd(HttpServer server, ExecutorService io, Backend backend) {
@@ -78,9 +79,14 @@ public final class FrontEnd implements AutoCloseable {
         return backend;
     }
 
-    /** Responses written so far. */
+    /** Responses written so far to requests the handlers answered (each counted one hit). */
     public long answered() {
         return answered.sum();
+    }
+
+    /** Requests refused before reaching the handlers (a body over {@link #MAX_BODY}: 413). */
+    public long refused() {
+        return refused.sum();
     }
 
     /** Runs on the I/O pool: read the request, hand it to the backend, return without waiting. */
@@ -89,7 +95,9 @@ public final class FrontEnd implements AutoCloseable {
         try (InputStream in = ex.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY + 1);
             if (body.length > MAX_BODY) {
-                write(ex, Response.text(413, "body over " + MAX_BODY + " bytes"));
+                // Refused before any handler saw it: no hit, so it is not an "answered" request either.
+                refused.increment();
+                send(ex, Response.text(413, "body over " + MAX_BODY + " bytes"));
                 return;
             }
             request = new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(),
@@ -102,8 +110,17 @@ public final class FrontEnd implements AutoCloseable {
                 failure == null ? response : Response.text(500, "handler failed: " + failure)));
     }
 
-    /** After the commit: status, headers, body, close. A client that went away is ignored. */
+    /** After the commit: status, headers, body, close; counts the answer. */
     private void write(HttpExchange ex, Response r) {
+        try {
+            send(ex, r);
+        } finally {
+            answered.increment();
+        }
+    }
+
+    /** Status, headers, body, close. A client that went away is ignored. */
+    private static void send(HttpExchange ex, Response r) {
         try {
             ex.getResponseHeaders().set("Content-Type", r.contentType());
             ex.getResponseHeaders().set("Server", "jstm-example");
@@ -117,7 +134,6 @@ public final class FrontEnd implements AutoCloseable {
             // the client closed the connection; nothing to answer
         } finally {
             ex.close();
-            answered.increment();
         }
     }
 

@@ -39,6 +39,9 @@ public final class Routes {
             return kv(r, path.substring(KV.length()), store);
         }
         if (!r.method().equals("GET")) {
+            if (path.equals("/hits")) {
+                store.hit(path); // refused, but a request like any other: counted (no snapshot was read)
+            }
             return Response.text(405, "method not allowed: " + r.method());
         }
         return switch (path) {

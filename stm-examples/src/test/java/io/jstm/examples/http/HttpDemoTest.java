@@ -75,8 +75,18 @@ class HttpDemoTest {
             assertFalse(hits.body().contains("\"/hits\""), "counted after its snapshot: " + hits.body());
             assertEquals(1, store.hits("/hits"));
             assertTrue(send(port, "GET", "/hits", null).body().contains("\"/hits\":1"));
+            assertEquals(405, send(port, "POST", "/hits", "x").statusCode());
+            assertEquals(3, store.hits("/hits"), "a refused /hits is a request like any other");
+            assertEquals(413, send(port, "PUT", "/kv/big", "x".repeat(FrontEnd.MAX_BODY + 1)).statusCode());
+            assertEquals(0, store.hits("/kv/big"), "refused before the handlers");
+            assertEquals(1, front.refused());
             long total = store.hits().values().stream().mapToLong(Long::longValue).sum();
-            assertEquals(101 + 1 + 4 + 2 + 1 + 100 + 2, total);
+            assertEquals(101 + 1 + 4 + 2 + 1 + 100 + 3, total);
+            long deadline = System.nanoTime() + 10_000_000_000L; // the last answer is counted just after it is sent
+            while (front.answered() < total && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+            assertEquals(total, front.answered(), "every answered request counted exactly once");
         }
     }
 
