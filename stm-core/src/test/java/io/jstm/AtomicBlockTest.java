@@ -381,4 +381,22 @@ class AtomicBlockTest {
         Stm.atomic(() -> counter.set(11)); // and nothing is left for the one after
         assertEquals(11, counter.get());
     }
+
+    /** A transaction that grew a huge undo log (overwrites inside nested blocks) does not leave it to the thread. */
+    @Test
+    void aHugeUndoLogIsNotKeptAfterItsTransaction() {
+        LongRef x = LongRef.of(0);
+        Stm.atomic(() -> {
+            x.set(1);
+            Stm.atomic(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    Stm.atomic(() -> x.set(x.get() + 1)); // each nested block logs x's value for its undo
+                }
+            });
+            assertTrue(io.jstm.internal.Probes.undoLogCapacity() >= 20_000, "the log grew inside");
+        });
+        assertEquals(20_001, x.get());
+        assertTrue(io.jstm.internal.Probes.undoLogCapacity() <= 4096,
+                "capacity kept: " + io.jstm.internal.Probes.undoLogCapacity());
+    }
 }

@@ -49,7 +49,9 @@ final class CoarseClock {
     private static volatile long now = System.nanoTime();
 
     private static final VarHandle NOW;
+    /** The ticker, or null if it could not be started: then every reading is exact (see {@link #start}). */
     private static final Thread TICKER;
+    private static final boolean TICKING;
 
     static {
         try {
@@ -57,14 +59,35 @@ final class CoarseClock {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
-        TICKER = new Thread(CoarseClock::tick, "jstm-coarse-clock");
-        TICKER.setDaemon(true);
-        TICKER.start();
+        // No inherited thread-locals, no context class loader: the ticker lives as long as the JVM.
+        TICKER = start(new Thread(null, CoarseClock::tick, "jstm-coarse-clock", 0, false));
+        TICKING = TICKER != null;
     }
 
     private CoarseClock() {}
 
+    /**
+     * Starts {@code ticker} as a daemon; null if it cannot start (no native
+     * thread to be had, say). Failing this class's initialization instead would
+     * make every later transaction in the JVM throw NoClassDefFoundError; without
+     * a ticker the clock reads {@code nanoTime()} each time and every attempt is
+     * measured, which is slower but exact.
+     */
+    static Thread start(Thread ticker) {
+        try {
+            ticker.setDaemon(true);
+            ticker.setContextClassLoader(null);
+            ticker.start();
+            return ticker;
+        } catch (Throwable e) {
+            return null;
+        }
+    }
+
     static long now() {
+        if (!TICKING) {
+            return System.nanoTime();
+        }
         long n = now;
         return n != DORMANT ? n : wake();
     }
@@ -80,6 +103,9 @@ final class CoarseClock {
 
     /** True when an interval from {@code start} (a {@link #now()} value) surely lasted more than one tick, or may have. */
     static boolean spansTicks(long start) {
+        if (!TICKING) {
+            return true; // no ticks: measure (start is an exact reading)
+        }
         long n = now;
         return n == DORMANT || n - start >= 2 * TICK_NANOS;
     }

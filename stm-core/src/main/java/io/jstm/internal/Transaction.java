@@ -164,6 +164,11 @@ public final class Transaction {
     /** The read that last stopped a snapshot extension in this attempt, or null (see {@link #invalidatedRead}). */
     private Cell extensionBlocker;
 
+    /** Capacity of this thread's undo log (tests: small again after a transaction that grew it). */
+    static int undoLogCapacity() {
+        return forCurrentThread().writes.undoCapacity();
+    }
+
     /** Whether this thread's descriptor holds a site map (tests: none once tracing is off). */
     static boolean holdsSiteMap() {
         return forCurrentThread().sites != null;

@@ -429,9 +429,20 @@ final class WriteSet {
             }
             commutes = 0;
         }
-        if (undoSize > 0) {
+        if (undoAt.length > SHRINK_ABOVE) {
+            // One transaction with a huge undo log must not leave the thread's descriptor holding it.
+            undoAt = new int[0];
+            undoObjects = new Object[0];
+            undoLongs = new long[0];
+            undoKinds = new byte[0];
+        } else if (undoSize > 0) {
             Arrays.fill(undoObjects, 0, undoSize, null);
-            undoSize = 0;
         }
+        undoSize = 0;
+    }
+
+    /** Capacity of the undo log (tests). */
+    int undoCapacity() {
+        return undoAt.length;
     }
 }

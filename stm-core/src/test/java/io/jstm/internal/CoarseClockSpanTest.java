@@ -23,4 +23,18 @@ class CoarseClockSpanTest {
         assertFalse(CoarseClock.isDormant(), "now() wakes it");
         assertFalse(CoarseClock.spansTicks(woken), "an attempt starting now has spanned nothing");
     }
+
+    /** A ticker that cannot start is reported as absent (the clock then reads exact time), not thrown. */
+    @Test
+    void aTickerThatCannotStartIsAbsentNotAnError() throws Exception {
+        Thread started = new Thread(() -> { });
+        started.start(); // a second start() throws IllegalThreadStateException, as a failed thread creation throws
+        started.join();
+        assertNull(CoarseClock.start(started));
+        Thread fresh = new Thread(() -> { });
+        assertSame(fresh, CoarseClock.start(fresh));
+        fresh.join();
+        assertTrue(fresh.isDaemon());
+        assertNull(fresh.getContextClassLoader());
+    }
 }

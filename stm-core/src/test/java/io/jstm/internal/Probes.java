@@ -87,4 +87,9 @@ public final class Probes {
         ConflictProfiler.maxGroups = limit;
         return old;
     }
+
+    /** Capacity of the calling thread's undo log (for nested blocks). */
+    public static int undoLogCapacity() {
+        return Transaction.undoLogCapacity();
+    }
 }
