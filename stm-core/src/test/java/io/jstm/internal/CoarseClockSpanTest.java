@@ -19,9 +19,15 @@ class CoarseClockSpanTest {
             assertTrue(CoarseClock.spansTicks(start), "start " + start);
         }
         assertTrue(CoarseClock.isDormant(), "asking does not wake the ticker");
-        long woken = CoarseClock.now();
+        CoarseClock.now();
         assertFalse(CoarseClock.isDormant(), "now() wakes it");
-        assertFalse(CoarseClock.spansTicks(woken), "an attempt starting now has spanned nothing");
+        // An attempt starting now has spanned nothing: unless this thread is descheduled for two
+        // ticks between the two calls (seen under a loaded build), so a few tries are allowed.
+        boolean spanned = true;
+        for (int i = 0; i < 100 && spanned; i++) {
+            spanned = CoarseClock.spansTicks(CoarseClock.now());
+        }
+        assertFalse(spanned, "an attempt starting now has spanned nothing");
     }
 
     /** A ticker that cannot start is reported as absent (the clock then reads exact time), not thrown. */
