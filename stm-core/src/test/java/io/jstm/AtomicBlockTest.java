@@ -399,4 +399,46 @@ class AtomicBlockTest {
         assertTrue(io.jstm.internal.Probes.undoLogCapacity() <= 4096,
                 "capacity kept: " + io.jstm.internal.Probes.undoLogCapacity());
     }
+
+    /** Overwrites of one ref inside a nested block keep one undo entry, and rollbacks still restore at every level. */
+    @Test
+    void repeatedOverwritesInANestedBlockAreLoggedOnceAndStillRolledBackRight() {
+        LongRef x = LongRef.of(0);
+        Stm.atomic(() -> {
+            x.set(1);
+            Stm.atomic(() -> {
+                for (int i = 0; i < 100_000; i++) {
+                    x.set(x.get() + 1);
+                }
+                assertTrue(io.jstm.internal.Probes.undoLogCapacity() <= 8,
+                        "undo log capacity " + io.jstm.internal.Probes.undoLogCapacity());
+            });
+            assertEquals(100_001, x.get());
+            // Three levels: the middle block's write, the inner block's two, the middle's after the inner closed.
+            try {
+                Stm.atomic(() -> {
+                    x.set(2);
+                    Stm.atomic(() -> {
+                        x.set(3);
+                        x.set(4);
+                    });
+                    assertEquals(4, x.get());
+                    try {
+                        Stm.atomic(() -> {
+                            x.set(5);
+                            x.set(6);
+                            throw new IllegalStateException("inner");
+                        });
+                    } catch (IllegalStateException inner) {
+                        assertEquals(4, x.get(), "the inner block undone");
+                    }
+                    x.set(7);
+                    throw new IllegalArgumentException("middle");
+                });
+            } catch (IllegalArgumentException middle) {
+                assertEquals(100_001, x.get(), "the middle block undone, inner parts included");
+            }
+        });
+        assertEquals(100_001, x.get());
+    }
 }

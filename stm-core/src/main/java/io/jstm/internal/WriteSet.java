@@ -113,7 +113,7 @@ final class WriteSet {
     /** Before entry {@code i} is overwritten: log it for partial rollback and make it a plain write. */
     private void prepareOverwrite(int i) {
         if (i < undoFloor) {
-            logUndo(i);
+            logOnce(i);
         }
         if (kinds != null && kinds[i] == COMMUTE) {
             kinds[i] = WRITE;
@@ -229,6 +229,16 @@ final class WriteSet {
 
     /** Changes whenever a checkpoint opens or closes: chains made in an earlier epoch may be in an undo log. */
     private int epoch;
+    /**
+     * The epoch in which entry {@code i}'s plain value was last logged
+     * ({@link #logOnce}). Within one epoch the innermost open checkpoint and its
+     * undo mark stay the same, so the first log already holds the value to
+     * restore: logging each later overwrite too made a loop of N overwrites
+     * inside a nested block hold N undo entries. Set for an entry when it is
+     * appended (to an epoch it cannot be logged in: entries appended since the
+     * checkpoint opened are above the floor and never logged until the next).
+     */
+    private int[] loggedIn = new int[INITIAL];
 
     /** How many functions are pending on commute entry {@code i}. */
     int pendingCount(int i) {
@@ -245,7 +255,7 @@ final class WriteSet {
     /** Replaces commute entry {@code i} by a plain write of {@code v} (after the pending functions were applied). */
     void resolveObject(int i, Object v) {
         if (i < undoFloor) {
-            logUndo(i);
+            logOnce(i);
         }
         kinds[i] = WRITE;
         commutes--;
@@ -255,7 +265,7 @@ final class WriteSet {
     /** Like {@link #resolveObject} for a long cell. */
     void resolveLong(int i, long v) {
         if (i < undoFloor) {
-            logUndo(i);
+            logOnce(i);
         }
         kinds[i] = WRITE;
         commutes--;
@@ -278,6 +288,7 @@ final class WriteSet {
             grow();
         }
         cells[n] = c;
+        loggedIn[n] = epoch;
         size = n + 1;
         if (index != null) {
             insertIndex(c, n);
@@ -297,10 +308,12 @@ final class WriteSet {
         Object[] os = Arrays.copyOf(objects, cap);
         long[] ls = Arrays.copyOf(longs, cap);
         byte[] ks = kinds == null ? null : Arrays.copyOf(kinds, cap);
+        int[] lg = Arrays.copyOf(loggedIn, cap);
         cells = cs;
         objects = os;
         longs = ls;
         kinds = ks;
+        loggedIn = lg;
     }
 
     private static int hash(Cell c) {
@@ -328,6 +341,14 @@ final class WriteSet {
         index = new int[Math.max(cap, 32)];
         for (int i = 0; i < n; i++) {
             insertIndex(cells[i], i);
+        }
+    }
+
+    /** Logs entry {@code i} unless it was logged in this epoch already (see {@link #loggedIn}). */
+    private void logOnce(int i) {
+        if (loggedIn[i] != epoch) {
+            logUndo(i);
+            loggedIn[i] = epoch;
         }
     }
 
@@ -410,6 +431,7 @@ final class WriteSet {
             cells = new Cell[INITIAL];
             objects = new Object[INITIAL];
             longs = new long[INITIAL];
+            loggedIn = new int[INITIAL];
             kinds = null;
             commutes = 0;
         } else {
