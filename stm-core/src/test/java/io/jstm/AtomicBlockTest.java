@@ -441,4 +441,30 @@ class AtomicBlockTest {
         });
         assertEquals(100_001, x.get());
     }
+
+    /** A rollback hook of an undone block that writes (inside the enclosing transaction) is itself undone with it. */
+    @Test
+    void aWriteByTheRollbackHookOfAnUndoneBlockIsUndoneByTheEnclosingBlock() {
+        LongRef x = LongRef.of(0);
+        Stm.atomic(() -> {
+            x.set(1);
+            try {
+                Stm.atomic(() -> {
+                    try {
+                        Stm.atomic(() -> {
+                            Stm.afterRollback(() -> x.set(3));
+                            x.set(2);
+                            throw new IllegalStateException("inner");
+                        });
+                    } catch (IllegalStateException inner) {
+                        assertEquals(3, x.get(), "the hook ran after the inner block was undone");
+                    }
+                    throw new IllegalArgumentException("middle");
+                });
+            } catch (IllegalArgumentException middle) {
+                assertEquals(1, x.get(), "the middle block undone, the hook's write included");
+            }
+        });
+        assertEquals(1, x.get());
+    }
 }

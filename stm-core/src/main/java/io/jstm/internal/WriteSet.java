@@ -227,7 +227,7 @@ final class WriteSet {
         }
     }
 
-    /** Changes whenever a checkpoint opens or closes: chains made in an earlier epoch may be in an undo log. */
+    /** Changes whenever a checkpoint opens, closes or rolls back: chains made in an earlier epoch may be in an undo log. */
     private int epoch;
     /**
      * The epoch in which entry {@code i}'s plain value was last logged
@@ -408,6 +408,10 @@ final class WriteSet {
         if (index != null) {
             rebuildIndex();
         }
+        // A new epoch: the logs just undone are gone, so entries logged in this epoch must log
+        // again if written before the checkpoint closes (an afterRollback hook of the undone part
+        // runs in that window, inside the enclosing transaction).
+        epoch++;
     }
 
     /** Closes a checkpoint, restoring the enclosing one's undo floor. */
