@@ -224,6 +224,7 @@ class AtomicBlockTest {
         });
         assertEquals(20, a.get());
     }
+
     @Test
     void anOrElseSecondBranchThatThrowsUndoesItsWritesAndHooks() {
         Ref<Integer> r = Ref.of(0);
@@ -321,6 +322,21 @@ class AtomicBlockTest {
         assertEquals(1, a.get());
         assertEquals(0, b.get(), "the middle block's write is undone");
     }
+
+    /**
+     * In a transaction: registers an afterRollback hook that throws {@code hookMessage},
+     * then loses a conflict on {@code counter} (another thread commits it between this
+     * attempt's read and its write), so the attempt is rolled back and the hook fails.
+     */
+    private static void loseWithAFailingRollbackHook(LongRef counter, String hookMessage) {
+        Stm.afterRollback(() -> {
+            throw new RuntimeException(hookMessage);
+        });
+        long v = counter.get();
+        OtherThread.run("conflicting-writer", counter::incrementAndGet);
+        counter.set(v + 1);
+    }
+
     /** A failure kept from an earlier attempt belongs to the call, not to a hook's own atomic call. */
     @Test
     void aRollbackHooksOwnAtomicCallDoesNotTakeTheCallsPendingHookFailure() {
@@ -329,12 +345,7 @@ class AtomicBlockTest {
         AtomicReference<Throwable> hookCallFailure = new AtomicReference<>();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Stm.atomic(() -> {
             if (attempts.incrementAndGet() == 1) {
-                Stm.afterRollback(() -> {
-                    throw new RuntimeException("first attempt's hook");
-                });
-                long v = counter.get();
-                OtherThread.run("conflicting-writer", counter::incrementAndGet);
-                counter.set(v + 1);
+                loseWithAFailingRollbackHook(counter, "first attempt's hook");
                 return;
             }
             Stm.afterRollback(() -> {
@@ -365,12 +376,7 @@ class AtomicBlockTest {
         AtomicInteger attempts = new AtomicInteger();
         assertThrows(Unsuppressible.class, () -> Stm.atomic(() -> {
             if (attempts.incrementAndGet() == 1) {
-                Stm.afterRollback(() -> {
-                    throw new RuntimeException("hook");
-                });
-                long v = counter.get();
-                OtherThread.run("conflicting-writer", counter::incrementAndGet);
-                counter.set(v + 1);
+                loseWithAFailingRollbackHook(counter, "hook");
                 return;
             }
             throw new Unsuppressible();

@@ -1,5 +1,6 @@
 package io.jstm;
 
+import io.jstm.testing.OtherThread;
 import io.jstm.testing.Workers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -30,6 +33,33 @@ class ConflictTracingTest {
         return site.stream().anyMatch(f -> f.getMethodName().contains(method));
     }
 
+    /**
+     * A victim transaction on a worker runs {@code before}, then (first attempt
+     * only) waits while {@code winner} runs on this thread, then runs
+     * {@code after} with what {@code before} returned; returns the victim's last
+     * abort info.
+     */
+    private static AbortInfo victimAbort(LongSupplier before, LongConsumer after, Runnable winner) throws Exception {
+        CountDownLatch read = new CountDownLatch(1), written = new CountDownLatch(1);
+        AtomicReference<AbortInfo> info = new AtomicReference<>();
+        Workers victim = new Workers().start(1, w -> {
+            Stm.atomic(() -> {
+                long v = before.getAsLong();
+                if (read.getCount() > 0) {
+                    read.countDown();
+                    ConcurrencyTest.await(written);
+                }
+                after.accept(v);
+            });
+            info.set(Stm.lastAbortInfo().orElseThrow());
+        });
+        read.await();
+        winner.run();
+        written.countDown();
+        victim.join(LIMIT);
+        return info.get();
+    }
+
     static long victimReads(LongRef r) {
         return r.get();
     }
@@ -42,27 +72,9 @@ class ConflictTracingTest {
     void aReadInvalidatedAbortShowsWhereWeReadAndWhereTheWinnerWrote() throws Exception {
         LongRef acct = LongRef.named("account-42", 0);
         LongRef out = LongRef.of(0);
-        CountDownLatch read = new CountDownLatch(1), written = new CountDownLatch(1);
-        AtomicReference<AbortInfo> info = new AtomicReference<>();
-        Workers victim = new Workers().start(1, w -> {
-            Stm.atomic(() -> {
-                long v = victimReads(acct);
-                if (read.getCount() > 0) {
-                    read.countDown();
-                    ConcurrencyTest.await(written);
-                }
-                out.set(v);
-            });
-            info.set(Stm.lastAbortInfo().orElseThrow());
-        });
-        read.await();
-        Thread winner = new Thread(() -> winnerWrites(acct), "the-winner");
-        winner.start();
-        winner.join();
-        written.countDown();
-        victim.join(LIMIT);
+        AbortInfo a = victimAbort(() -> victimReads(acct), out::set,
+                () -> OtherThread.run("the-winner", () -> winnerWrites(acct)));
 
-        AbortInfo a = info.get();
         assertEquals(AbortReason.READ_INVALIDATED, a.reason());
         assertEquals("account-42", a.refName());
         assertEquals("worker-0", a.threadName());
@@ -155,29 +167,13 @@ class ConflictTracingTest {
     void withTracingOffNoSitesAreRecordedAndTheTextSaysHowToGetThem() throws Exception {
         Stm.setConflictTracing(false);
         LongRef acct = LongRef.named("quiet", 0);
-        CountDownLatch read = new CountDownLatch(1), written = new CountDownLatch(1);
-        AtomicReference<AbortInfo> info = new AtomicReference<>();
-        Workers victim = new Workers().start(1, w -> {
-            Stm.atomic(() -> {
-                long v = acct.get();
-                if (read.getCount() > 0) {
-                    read.countDown();
-                    ConcurrencyTest.await(written);
-                }
-                acct.set(v + 5);
-            });
-            info.set(Stm.lastAbortInfo().orElseThrow());
-        });
-        read.await();
-        acct.set(1);
-        written.countDown();
-        victim.join(LIMIT);
-        AbortInfo a = info.get();
+        AbortInfo a = victimAbort(acct::get, v -> acct.set(v + 5), () -> acct.set(1));
         assertTrue(a.accessSite().isEmpty());
         assertTrue(a.otherSite().isEmpty());
         assertTrue(a.toString().contains("jstm.conflictTracing=true"), a.toString());
         assertEquals(6, acct.get());
     }
+
     static long victimReadsElement(LongArray a, int i) {
         return a.get(i);
     }
@@ -187,24 +183,8 @@ class ConflictTracingTest {
     void aLongArrayConflictsSiteStartsInTheUsersCode() throws Exception {
         LongArray grid = LongArray.named("grid", 16);
         LongRef out = LongRef.of(0);
-        CountDownLatch read = new CountDownLatch(1), written = new CountDownLatch(1);
-        AtomicReference<AbortInfo> info = new AtomicReference<>();
-        Workers victim = new Workers().start(1, w -> {
-            Stm.atomic(() -> {
-                long v = victimReadsElement(grid, 3);
-                if (read.getCount() > 0) {
-                    read.countDown();
-                    ConcurrencyTest.await(written);
-                }
-                out.set(v);
-            });
-            info.set(Stm.lastAbortInfo().orElseThrow());
-        });
-        read.await();
-        Stm.atomic(() -> grid.set(3, 7));
-        written.countDown();
-        victim.join(LIMIT);
-        AbortInfo a = info.get();
+        AbortInfo a = victimAbort(() -> victimReadsElement(grid, 3), out::set,
+                () -> Stm.atomic(() -> grid.set(3, 7)));
         assertFalse(a.accessSite().isEmpty(), a.toString());
         assertEquals("victimReadsElement", a.accessSite().get(0).getMethodName(), a.toString());
     }
@@ -237,26 +217,14 @@ class ConflictTracingTest {
     void anAbortOnAReadNamesTheEarlierReadThatStoppedTheSnapshotFromMoving() throws Exception {
         LongRef first = LongRef.named("first-read", 0), later = LongRef.named("later-read", 0);
         LongRef side = LongRef.of(0);
-        CountDownLatch read = new CountDownLatch(1), written = new CountDownLatch(1);
-        AtomicReference<AbortInfo> info = new AtomicReference<>();
-        Workers victim = new Workers().start(1, w -> {
-            Stm.atomic(() -> {
-                long v = first.get();
-                side.set(v); // a writer: no reads from history from here on
-                if (read.getCount() > 0) {
-                    read.countDown();
-                    ConcurrencyTest.await(written);
-                }
-                later.get();
-            });
-            info.set(Stm.lastAbortInfo().orElseThrow());
+        AbortInfo a = victimAbort(() -> {
+            long v = first.get();
+            side.set(v); // a writer: no reads from history from here on
+            return v;
+        }, v -> later.get(), () -> {
+            first.set(1);
+            later.set(1);
         });
-        read.await();
-        first.set(1);
-        later.set(1);
-        written.countDown();
-        victim.join(LIMIT);
-        AbortInfo a = info.get();
         assertEquals(AbortReason.READ_INVALIDATED, a.reason());
         assertEquals("first-read", a.refName(), a.toString());
     }

@@ -152,6 +152,20 @@ class RetryTest {
     void aShorterRetryForInALaterAttemptStillCountsAfterAnOverflowingOne() throws Exception {
         // The first attempt's deadline (now + Long.MAX_VALUE ns) wraps past Long.MAX_VALUE; the second
         // attempt's 100 ms must still win (deadlines compare by difference, as nanoTime values must).
+        Throwable thrown = wokenOnceThen(Duration.ofNanos(Long.MAX_VALUE), 20,
+                () -> Stm.retryFor(Duration.ofMillis(100))); // nothing wakes the second wait
+        assertInstanceOf(RetryTimeoutException.class, thrown, "the 100 ms deadline applies");
+        assertFalse(io.jstm.internal.Probes.anyRetryWaiters());
+        assertEquals(0, io.jstm.internal.Probes.retryCallsInService());
+    }
+
+    /**
+     * Runs, on a worker, a block that reads a fresh ref and on its first attempt
+     * blocks in {@code Stm.retryFor(first)}; once it is blocked (and
+     * {@code wakeAfterMillis} more), changes the ref; later attempts run
+     * {@code later}. Returns what the atomic call threw, or null.
+     */
+    private static Throwable wokenOnceThen(Duration first, long wakeAfterMillis, Runnable later) throws Exception {
         LongRef wake = LongRef.of(0);
         AtomicInteger attempts = new AtomicInteger();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
@@ -159,26 +173,22 @@ class RetryTest {
         Workers w = new Workers().start(1, i -> {
             try {
                 Stm.atomic(() -> {
-                    long v = wake.get();
+                    wake.get();
                     if (attempts.incrementAndGet() == 1) {
                         Stm.afterRollback(blocked::countDown);
-                        Stm.retryFor(Duration.ofNanos(Long.MAX_VALUE));
+                        Stm.retryFor(first);
                     }
-                    if (v < 2) {
-                        Stm.retryFor(Duration.ofMillis(100));
-                    }
+                    later.run();
                 });
             } catch (Throwable t) {
                 thrown.set(t);
             }
         });
         assertTrue(blocked.await(LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
-        Thread.sleep(20);
-        wake.set(1); // wakes the first wait; nothing wakes the second
+        Thread.sleep(wakeAfterMillis);
+        wake.set(1);
         w.join(Duration.ofSeconds(20));
-        assertInstanceOf(RetryTimeoutException.class, thrown.get(), "the 100 ms deadline applies");
-        assertFalse(io.jstm.internal.Probes.anyRetryWaiters());
-        assertEquals(0, io.jstm.internal.Probes.retryCallsInService());
+        return thrown.get();
     }
 
     @Test
@@ -320,6 +330,7 @@ class RetryTest {
         w.join(LIMIT);
         assertEquals(n, through.get());
     }
+
     @Test
     void aFailingRollbackHookDoesNotTurnARetryIntoAnError() throws Exception {
         LongRef flag = LongRef.of(0);
@@ -346,34 +357,17 @@ class RetryTest {
         assertEquals(1L, flagWhenEnded.get(), "the call waited for the change instead of failing at once");
         assertEquals("hook", thrown.get().getMessage());
     }
+
     @Test
     void anExpiredRetryForDeadlineIsNotReplacedByALaterEndlessOne() throws Exception {
-        LongRef wake = LongRef.of(0);
-        AtomicInteger attempts = new AtomicInteger();
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        CountDownLatch blocked = new CountDownLatch(1);
-        Workers w = new Workers().start(1, i -> {
+        Throwable thrown = wokenOnceThen(Duration.ofMillis(30), 0, () -> { // woken before its deadline
             try {
-                Stm.atomic(() -> {
-                    wake.get();
-                    if (attempts.incrementAndGet() == 1) {
-                        Stm.afterRollback(blocked::countDown);
-                        Stm.retryFor(Duration.ofMillis(30));
-                    }
-                    try {
-                        Thread.sleep(60); // the first deadline passes
-                    } catch (InterruptedException e) {
-                        throw new AssertionError(e);
-                    }
-                    Stm.retryFor(java.time.temporal.ChronoUnit.FOREVER.getDuration());
-                });
-            } catch (Throwable t) {
-                thrown.set(t);
+                Thread.sleep(60); // the first deadline passes
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
             }
+            Stm.retryFor(java.time.temporal.ChronoUnit.FOREVER.getDuration());
         });
-        assertTrue(blocked.await(LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
-        wake.set(1); // wakes the first wait, before its deadline
-        w.join(Duration.ofSeconds(20));
-        assertInstanceOf(RetryTimeoutException.class, thrown.get(), "the earliest deadline (passed) holds");
+        assertInstanceOf(RetryTimeoutException.class, thrown, "the earliest deadline (passed) holds");
     }
 }

@@ -39,7 +39,7 @@ import java.util.concurrent.locks.LockSupport;
  *       before the next unit commits: they too run in sequence order.</li>
  * </ol>
  * A unit whose body throws waits for its turn too before the exception leaves
- * the block ({@link #awaitTurnBeforeFailing}): the engine then re-runs the block
+ * the block ({@link #awaitTurnInAttempt}): the engine then re-runs the block
  * if an earlier unit's commit changed what it read, so an exception stands only
  * if a serial run would have thrown it. A unit whose block failed gives its
  * turn up with {@link #passTurn}.
@@ -118,14 +118,7 @@ final class CommitOrder {
      * @return true if the attempt had to wait for earlier units
      */
     boolean enterTurn(long seq) {
-        boolean waited = false;
-        if (next != seq) {
-            if (attemptIsInevitable()) {
-                throw NOT_YOUR_TURN;
-            }
-            awaitTurn(seq);
-            waited = true;
-        }
+        boolean waited = awaitTurnInAttempt(seq);
         if (gate.get() != seq) {
             // Only an attempt whose snapshot predates the last commits can see an older gate:
             // it read the gate from history (stale) or its reads are invalid, so the retry
@@ -137,19 +130,23 @@ final class CommitOrder {
     }
 
     /**
-     * Called inside the unit's transaction when its body threw: waits for the
-     * turn before the exception leaves the block, so that the engine decides
-     * whether it stands (see {@link TransactionalTask#run()}). An inevitable
-     * attempt may not wait (see the overview): it gives up with
-     * {@link #NOT_YOUR_TURN} and the unit runs again at its turn.
+     * Inside the unit's transaction (after its body, or when its body threw, so
+     * that the engine judges the exception against the earlier commits; see
+     * {@link TransactionalTask#run()}): waits for the turn. An inevitable attempt
+     * may not wait (see the overview): it gives up with {@link #NOT_YOUR_TURN} and
+     * the unit runs again at its turn.
+     *
+     * @return true if the attempt had to wait for earlier units
      */
-    void awaitTurnBeforeFailing(long seq) {
-        if (next != seq) {
-            if (attemptIsInevitable()) {
-                throw NOT_YOUR_TURN;
-            }
-            awaitTurn(seq);
+    boolean awaitTurnInAttempt(long seq) {
+        if (next == seq) {
+            return false;
         }
+        if (attemptIsInevitable()) {
+            throw NOT_YOUR_TURN;
+        }
+        awaitTurn(seq);
+        return true;
     }
 
     /** Parks (outside the STM's knowledge) until it is {@code seq}'s turn. Uninterruptible; keeps the interrupt flag. */

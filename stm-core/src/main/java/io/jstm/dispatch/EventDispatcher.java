@@ -268,7 +268,7 @@ public final class EventDispatcher implements AutoCloseable {
         }
         Registration[] handlers = handlersFor(event.getClass());
         if (handlers.length == 0) {
-            if (closed && WORKER_OF.get() != this) {
+            if (refuses(WORKER_OF.get() == this)) {
                 throw closedException();
             }
             unhandled.increment();
@@ -399,9 +399,7 @@ public final class EventDispatcher implements AutoCloseable {
         lock.lock();
         try {
             for (;;) {
-                if (closed && !fromWorker) {
-                    // A worker's follow-up is part of work accepted before close, which waits for it
-                    // (pending > 0 while the worker's own event is unfinished).
+                if (refuses(fromWorker)) {
                     throw closedException();
                 }
                 if (unfinished < capacity) {
@@ -442,7 +440,7 @@ public final class EventDispatcher implements AutoCloseable {
 
     /** Defers a publish or submit made inside a transaction to its commit. */
     private <T> CompletableFuture<T> afterCommit(Supplier<CompletableFuture<T>> action) {
-        if (closed && WORKER_OF.get() != this) {
+        if (refuses(WORKER_OF.get() == this)) {
             throw closedException();
         }
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -461,6 +459,15 @@ public final class EventDispatcher implements AutoCloseable {
         });
         Stm.afterRollback(() -> result.cancel(false));
         return result;
+    }
+
+    /**
+     * Whether a publish or submit is refused: once closed, except from this
+     * dispatcher's own workers, whose follow-ups are part of work accepted before
+     * close, which waits for them (pending > 0 while the worker's event is unfinished).
+     */
+    private boolean refuses(boolean fromWorker) {
+        return closed && !fromWorker;
     }
 
     private static IllegalStateException closedException() {

@@ -97,7 +97,7 @@ abstract class TransactionalTask implements Runnable {
                 // (a withdrawal that failed before the deposit ahead of it). Wait for the turn, so
                 // that the engine judges the exception against their commits: it re-runs the block
                 // if one of them changed what it read, as a serial run would have seen.
-                o.awaitTurnBeforeFailing(seq);
+                o.awaitTurnInAttempt(seq);
             }
             throw t;
         }

@@ -163,16 +163,6 @@ public final class Transaction {
     private static final int SITES_KEPT = 64;
     /** The read that last stopped a snapshot extension in this attempt, or null (see {@link #invalidatedRead}). */
     private Cell extensionBlocker;
-
-    /** Capacity of this thread's undo log (tests: small again after a transaction that grew it). */
-    static int undoLogCapacity() {
-        return forCurrentThread().writes.undoCapacity();
-    }
-
-    /** Whether this thread's descriptor holds a site map (tests: none once tracing is off). */
-    static boolean holdsSiteMap() {
-        return forCurrentThread().sites != null;
-    }
     /** The profiler group of the last abort, to charge an estimated wasted time to later. */
     private ConflictProfiler.Group lastGroup;
     /** True once this attempt was told to abort; it can no longer commit. */
@@ -393,7 +383,6 @@ public final class Transaction {
         doomed = false;
         stale = false;
         staleCell = null;
-        extensionBlocker = null;
         restartInevitable = false;
         abortReason = null;
         abortCell = null;
@@ -452,13 +441,7 @@ public final class Transaction {
             closeCheckpoint();
             throw abort(AbortReason.READ_INVALIDATED, invalid);
         }
-        Throwable hookFailure;
-        try {
-            hookFailure = rollbackToCheckpoint();
-        } finally {
-            closeCheckpoint();
-        }
-        suppress(t, hookFailure);
+        suppress(t, undoCheckpoint());
         throw sneaky(t);
     }
 
@@ -1641,6 +1624,15 @@ public final class Transaction {
         return runAll(hooks, null);
     }
 
+    /** Rolls back the innermost checkpoint and closes it (even if a hook's failure escapes); returns the hooks' failure. */
+    private Throwable undoCheckpoint() {
+        try {
+            return rollbackToCheckpoint();
+        } finally {
+            closeCheckpoint();
+        }
+    }
+
     private void closeCheckpoint() {
         int d = --cpDepth;
         writes.closeCheckpoint(cpSaved[d]);
@@ -1670,12 +1662,7 @@ public final class Transaction {
                 closeCheckpoint();
                 throw signal;
             }
-            Throwable hookFailure;
-            try {
-                hookFailure = rollbackToCheckpoint();
-            } finally {
-                closeCheckpoint();
-            }
+            Throwable hookFailure = undoCheckpoint();
             doomed = false;
             abortReason = null;
             if (hookFailure != null) {
@@ -1705,5 +1692,15 @@ public final class Transaction {
     @SuppressWarnings("unchecked")
     static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
         throw (E) t;
+    }
+
+    /** Capacity of this thread's undo log (tests: small again after a transaction that grew it). */
+    static int undoLogCapacity() {
+        return forCurrentThread().writes.undoCapacity();
+    }
+
+    /** Whether this thread's descriptor holds a site map (tests: none once tracing is off). */
+    static boolean holdsSiteMap() {
+        return forCurrentThread().sites != null;
     }
 }

@@ -287,6 +287,7 @@ class TMapTest {
         map.replaceAll((k, v) -> v * 2);
         assertEquals(198, map.get(99));
     }
+
     @Test
     void aComputeFunctionThatUpdatesItsOwnKeyIsAClearErrorAndLeavesTheMapAsItWas() {
         TMap<String, Integer> map = new TMap<>();

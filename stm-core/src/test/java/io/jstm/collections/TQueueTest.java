@@ -207,6 +207,7 @@ class TQueueTest {
         it.forEachRemaining(seen::add);
         assertEquals(List.of(1, 2, 3), seen);
     }
+
     @Test
     void anIteratorRemoveAfterItsElementWasPolledRemovesNothingElse() {
         TQueue<String> q = new TQueue<>(List.of("a", "b"));

@@ -3,6 +3,7 @@ package io.jstm.examples.bank;
 import io.jstm.Stm;
 import io.jstm.StmStatistics;
 import io.jstm.examples.common.ConflictSummary;
+import io.jstm.examples.common.Options;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,19 +35,14 @@ public final class BankDemo {
         }
     }
 
-    public static void main(String[] rawArgs) throws InterruptedException {
-        List<String> numbers = new ArrayList<>();
-        for (String a : rawArgs) {
-            if (a.equals("--trace")) {
-                Stm.setConflictTracing(true); // both code sites of each conflict in the summary (slower)
-            } else {
-                numbers.add(a);
-            }
+    public static void main(String[] args) throws InterruptedException {
+        Options o = Options.parse(args, "bank [accounts=1024] [millis=2000] [threads=2] [--trace]", 3, "trace");
+        int accounts = o.positional(0, 1024);
+        long millis = o.positional(1, 2000);
+        int maxThreads = o.positional(2, 2);
+        if (o.flag("trace")) {
+            Stm.setConflictTracing(true); // both code sites of each conflict in the summary (slower)
         }
-        String[] args = numbers.toArray(new String[0]);
-        int accounts = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
-        long millis = args.length > 1 ? Long.parseLong(args[1]) : 2000;
-        int maxThreads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         long initial = 1_000;
         System.out.printf("jstm bank demo: %d accounts, random transfers, an auditor summing all accounts "
                 + "atomically; %d ms per run, %d cores%n%n", accounts, millis, Runtime.getRuntime().availableProcessors());
