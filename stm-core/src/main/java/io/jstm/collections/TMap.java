@@ -42,16 +42,21 @@ import java.util.function.Function;
  * the map. An entry returned by an iterator holds the value it had when it was
  * returned.
  *
- * <p><b>Scalability.</b> Operations on different keys do not conflict: keys live
- * in a hash trie of refs (see the implementation notes in {@code HashTrie}), a
- * key's value in a ref of its own, and the size in per-thread stripes updated
- * with {@link io.jstm.LongRef#commute}. Changing the value of a present key
- * conflicts only with transactions that touch the same key; adding or removing
- * a key also conflicts with transactions that touch one of the few keys (at most
- * eight) sharing its trie leaf. {@link #size()}, {@link #isEmpty()},
- * {@link #containsValue}, iteration and {@link #clear()} read the whole map
- * (or its size), so in a transaction that also writes they conflict with
- * concurrent inserts and removes; read-only transactions never abort.
+ * <p><b>Scalability.</b> Operations on different keys never conflict with each
+ * other, whatever their hashes: each key has a ref of its own (its cell, found
+ * through a plain concurrent index; see the implementation notes in
+ * {@code KeyTable}), and the size lives in per-thread stripes updated with
+ * {@link io.jstm.LongRef#commute}. {@link #size()}, {@link #isEmpty()},
+ * {@link #containsValue}, iteration, {@link #equals}, {@link #hashCode},
+ * {@link #toString} and {@link #clear()} read the whole map (or its size), so
+ * in a transaction that also writes they conflict with concurrent inserts and
+ * removes; read-only transactions never abort.
+ *
+ * <p><b>Memory.</b> Looking up a key, present or not, gives it a cell. Cells of
+ * absent keys are reclaimed by a sweep that runs, after a transaction commits,
+ * whenever the map holds more than twice the cells it kept after the last
+ * sweep (and at least 1,024); a transaction that looked up such a key and also
+ * writes may have to re-run once if the sweep reclaims the cell under it.
  *
  * <p><b>Nulls.</b> Like {@code ConcurrentHashMap}, a {@code TMap} does not
  * allow null keys or values: {@code get} returning null must mean "absent".
@@ -66,12 +71,17 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
     private static final String NULL_VALUE = "TMap does not allow null values (like ConcurrentHashMap): "
             + "get returning null must mean the key is absent; use remove(key) to delete a mapping";
 
-    private final HashTrie trie = new HashTrie(true);
+    private final KeyTable table = new KeyTable("map-value");
 
     /** The views: stateless, so a race that makes two of one is harmless (plain fields). */
     private Set<K> keySet;
     private Collection<V> values;
     private Set<Map.Entry<K, V>> entrySet;
+
+    /** The key table (tests). */
+    KeyTable table() {
+        return table;
+    }
 
     /** An empty map. */
     public TMap() {}
@@ -81,13 +91,19 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
         putAll(m);
     }
 
-    private static int hashOf(Object key) {
-        return HashTrie.spread(Objects.requireNonNull(key, NULL_KEY).hashCode());
+    private static void checkKey(Object key) {
+        Objects.requireNonNull(key, NULL_KEY);
+    }
+
+    /** The value in present cell {@code c}. */
+    @SuppressWarnings("unchecked")
+    private static <V> V valueOf(Ref<Object> c) {
+        return (V) c.get();
     }
 
     @SuppressWarnings("unchecked")
-    private static <V> V valueOf(HashTrie.Entry e) {
-        return (V) e.value.get();
+    private static <V> V cast(Object v) {
+        return (V) v;
     }
 
     // ---------------------------------------------------------------- queries
@@ -95,22 +111,25 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
     /** The number of mappings (at most {@link Integer#MAX_VALUE}); reads every size stripe. */
     @Override
     public int size() {
-        return Atomically.call(() -> (int) Math.min(trie.size(), Integer.MAX_VALUE));
+        return Atomically.call(() -> (int) Math.min(table.size(), Integer.MAX_VALUE));
     }
 
     @Override
     public boolean isEmpty() {
-        return Atomically.call(() -> trie.size() == 0);
+        return Atomically.call(() -> table.size() == 0);
     }
 
     /** @throws NullPointerException if {@code key} is null */
     @Override
     public V get(Object key) {
-        int h = hashOf(key);
-        return Atomically.call(() -> {
-            HashTrie.Entry e = trie.find(key, h);
-            return e == null ? null : valueOf(e);
-        });
+        checkKey(key);
+        if (!Stm.inTransaction()) {
+            @SuppressWarnings("unchecked")
+            V v = (V) table.latest(key); // one read: no transaction needed
+            return v;
+        }
+        Ref<Object> c = table.find(key);
+        return c == null ? null : valueOf(c);
     }
 
     /** @throws NullPointerException if {@code key} is null */
@@ -123,8 +142,8 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
     /** @throws NullPointerException if {@code key} is null */
     @Override
     public boolean containsKey(Object key) {
-        int h = hashOf(key);
-        return Atomically.call(() -> trie.find(key, h) != null);
+        checkKey(key);
+        return Stm.inTransaction() ? table.find(key) != null : table.latest(key) != null;
     }
 
     /** Scans the whole map. @throws NullPointerException if {@code value} is null */
@@ -132,9 +151,8 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
     public boolean containsValue(Object value) {
         Objects.requireNonNull(value, NULL_VALUE);
         return Atomically.call(() -> {
-            HashTrie.Cursor c = trie.cursor();
-            for (HashTrie.Entry e; (e = c.next()) != null; ) {
-                if (value.equals(e.value.get())) {
+            for (KeyTable.Cursor c = table.cursor(); c.next(); ) {
+                if (value.equals(c.value())) {
                     return true;
                 }
             }
@@ -147,15 +165,23 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
     /** @throws NullPointerException if {@code key} or {@code value} is null */
     @Override
     public V put(K key, V value) {
-        int h = hashOf(key);
+        checkKey(key);
         Objects.requireNonNull(value, NULL_VALUE);
+        if (!Stm.inTransaction()) {
+            // A present key's value is one cell: one atomic write, no transaction.
+            @SuppressWarnings("unchecked")
+            V old = (V) table.replaceLatest(key, value);
+            if (old != null) {
+                return old;
+            }
+        }
         return Atomically.call(() -> {
-            HashTrie.Entry e = trie.findOrInsert(key, h, value);
-            if (e == null) {
+            Ref<Object> c = table.findOrInsert(key, value);
+            if (c == null) {
                 return null;
             }
-            V old = valueOf(e);
-            e.value.set(value);
+            V old = valueOf(c);
+            c.set(value);
             return old;
         });
     }
@@ -163,11 +189,11 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
     /** @throws NullPointerException if {@code key} or {@code value} is null */
     @Override
     public V putIfAbsent(K key, V value) {
-        int h = hashOf(key);
+        checkKey(key);
         Objects.requireNonNull(value, NULL_VALUE);
         return Atomically.call(() -> {
-            HashTrie.Entry e = trie.findOrInsert(key, h, value);
-            return e == null ? null : valueOf(e);
+            Ref<Object> c = table.findOrInsert(key, value);
+            return c == null ? null : valueOf(c);
         });
     }
 
@@ -185,26 +211,27 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
     /** @throws NullPointerException if {@code key} is null */
     @Override
     public V remove(Object key) {
-        int h = hashOf(key);
+        checkKey(key);
         return Atomically.call(() -> {
-            HashTrie.Entry e = trie.remove(key, h);
-            return e == null ? null : valueOf(e);
+            @SuppressWarnings("unchecked")
+            V old = (V) table.remove(key);
+            return old;
         });
     }
 
     /** @throws NullPointerException if {@code key} is null */
     @Override
     public boolean remove(Object key, Object value) {
-        int h = hashOf(key);
+        checkKey(key);
         if (value == null) {
             return false;
         }
         return Atomically.call(() -> {
-            HashTrie.Entry e = trie.find(key, h);
-            if (e == null || !value.equals(e.value.get())) {
+            Ref<Object> c = table.find(key);
+            if (c == null || !value.equals(c.get())) {
                 return false;
             }
-            trie.remove(key, h);
+            table.remove(key);
             return true;
         });
     }
@@ -212,31 +239,34 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
     /** @throws NullPointerException if {@code key} or {@code value} is null */
     @Override
     public V replace(K key, V value) {
-        int h = hashOf(key);
+        checkKey(key);
         Objects.requireNonNull(value, NULL_VALUE);
-        return Atomically.call(() -> {
-            HashTrie.Entry e = trie.find(key, h);
-            if (e == null) {
-                return null;
-            }
-            V old = valueOf(e);
-            e.value.set(value);
+        if (!Stm.inTransaction()) {
+            @SuppressWarnings("unchecked")
+            V old = (V) table.replaceLatest(key, value); // absent: nothing to replace
             return old;
-        });
+        }
+        Ref<Object> c = table.find(key);
+        if (c == null) {
+            return null;
+        }
+        V old = valueOf(c);
+        c.set(value);
+        return old;
     }
 
     /** @throws NullPointerException if an argument is null */
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
-        int h = hashOf(key);
+        checkKey(key);
         Objects.requireNonNull(oldValue, NULL_VALUE);
         Objects.requireNonNull(newValue, NULL_VALUE);
         return Atomically.call(() -> {
-            HashTrie.Entry e = trie.find(key, h);
-            if (e == null || !oldValue.equals(e.value.get())) {
+            Ref<Object> c = table.find(key);
+            if (c == null || !oldValue.equals(c.get())) {
                 return false;
             }
-            e.value.set(newValue);
+            c.set(newValue);
             return true;
         });
     }
@@ -252,17 +282,17 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
      */
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> f) {
-        int h = hashOf(key);
+        checkKey(key);
         Objects.requireNonNull(f, "computeIfAbsent(key, f): f is null");
         return Atomically.callingUserCode(() -> {
-            HashTrie.Entry e = trie.find(key, h);
-            if (e != null) {
-                return valueOf(e);
+            Ref<Object> c = table.find(key);
+            if (c != null) {
+                return valueOf(c);
             }
             V v = f.apply(key);
-            requireUnchanged(key, h, null, null, "computeIfAbsent");
+            requireUnchanged(key, null, null, "computeIfAbsent");
             if (v != null) {
-                trie.findOrInsert(key, h, v);
+                table.findOrInsert(key, v);
             }
             return v;
         });
@@ -278,11 +308,11 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
      */
     @Override
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> f) {
-        int h = hashOf(key);
+        checkKey(key);
         Objects.requireNonNull(f, "computeIfPresent(key, f): f is null");
         return Atomically.callingUserCode(() -> {
-            HashTrie.Entry e = trie.find(key, h);
-            return e == null ? null : updateWith(e, key, h, f, "computeIfPresent");
+            Ref<Object> c = table.find(key);
+            return c == null ? null : updateWith(c, key, f, "computeIfPresent");
         });
     }
 
@@ -295,17 +325,17 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
      */
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> f) {
-        int h = hashOf(key);
+        checkKey(key);
         Objects.requireNonNull(f, "compute(key, f): f is null");
         return Atomically.callingUserCode(() -> {
-            HashTrie.Entry e = trie.find(key, h);
-            if (e != null) {
-                return updateWith(e, key, h, f, "compute");
+            Ref<Object> c = table.find(key);
+            if (c != null) {
+                return updateWith(c, key, f, "compute");
             }
             V v = f.apply(key, null);
-            requireUnchanged(key, h, null, null, "compute");
+            requireUnchanged(key, null, null, "compute");
             if (v != null) {
-                trie.findOrInsert(key, h, v);
+                table.findOrInsert(key, v);
             }
             return v;
         });
@@ -321,50 +351,51 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
      */
     @Override
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> f) {
-        int h = hashOf(key);
+        checkKey(key);
         Objects.requireNonNull(value, NULL_VALUE);
         Objects.requireNonNull(f, "merge(key, value, f): f is null");
         return Atomically.callingUserCode(() -> {
-            HashTrie.Entry e = trie.findOrInsert(key, h, value);
-            if (e == null) {
+            Ref<Object> c = table.findOrInsert(key, value);
+            if (c == null) {
                 return value;
             }
-            V old = valueOf(e);
+            V old = valueOf(c);
             V v = f.apply(old, value);
-            requireUnchanged(key, h, e, old, "merge");
-            return update(e, v);
+            requireUnchanged(key, c, old, "merge");
+            return update(key, c, v);
         });
     }
 
     /** {@code compute} on present entry {@code e}: applies {@code f} and checks it left the key alone. */
-    private V updateWith(HashTrie.Entry e, K key, int h, BiFunction<? super K, ? super V, ? extends V> f,
-                         String op) {
-        V old = valueOf(e);
+    private V updateWith(Ref<Object> c, K key, BiFunction<? super K, ? super V, ? extends V> f, String op) {
+        V old = valueOf(c);
         V v = f.apply(key, old);
-        requireUnchanged(key, h, e, old, op);
-        return update(e, v);
+        requireUnchanged(key, c, old, op);
+        return update(key, c, v);
     }
 
     /**
-     * After a user's function ran: the key must still map to entry {@code e}
-     * holding {@code value} (or be absent if {@code e} is null). Otherwise the
-     * function updated the map for the key itself, and writing the computed value
-     * over (or beside) that update would return a value the map does not hold.
+     * After a user's function ran: the key must still be present in cell
+     * {@code c} holding {@code value} (or be absent if {@code c} is null).
+     * Otherwise the function updated the map for the key itself, and writing the
+     * computed value over (or beside) that update would return a value the map
+     * does not hold. (A function that removed the key and put the same value
+     * object back left the mapping as it was, and is not caught.)
      */
-    private void requireUnchanged(Object key, int h, HashTrie.Entry e, Object value, String op) {
-        HashTrie.Entry now = trie.find(key, h);
-        if (now != e || (e != null && e.value.get() != value)) {
+    private void requireUnchanged(Object key, Ref<Object> c, Object value, String op) {
+        Ref<Object> now = table.find(key);
+        if (now != c || (c != null && c.get() != value)) {
             throw new IllegalStateException(op + "(key, f): the function changed this map's mapping for the same key "
                     + "(a recursive update); return the new value from the function instead of writing it to the map");
         }
     }
 
-    /** Sets present entry {@code e} to {@code v}, or removes it if {@code v} is null; returns {@code v}. */
-    private V update(HashTrie.Entry e, V v) {
+    /** Sets present cell {@code c} of {@code key} to {@code v}, or removes the key if {@code v} is null; returns {@code v}. */
+    private V update(Object key, Ref<Object> c, V v) {
         if (v == null) {
-            trie.remove(e.key, e.hash);
+            table.remove(key);
         } else {
-            e.value.set(v);
+            c.set(v);
         }
         return v;
     }
@@ -377,11 +408,12 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
     public void replaceAll(BiFunction<? super K, ? super V, ? extends V> f) {
         Objects.requireNonNull(f, "replaceAll(f): f is null");
         Atomically.bulk(() -> {
-            HashTrie.Cursor c = trie.cursor();
-            for (HashTrie.Entry e; (e = c.next()) != null; ) {
+            for (KeyTable.Cursor c = table.cursor(); c.next(); ) {
                 @SuppressWarnings("unchecked")
-                K k = (K) e.key;
-                e.value.set(Objects.requireNonNull(f.apply(k, valueOf(e)), NULL_VALUE));
+                K k = (K) c.key();
+                @SuppressWarnings("unchecked")
+                V v = (V) c.value();
+                c.cell().set(Objects.requireNonNull(f.apply(k, v), NULL_VALUE));
             }
             return null;
         });
@@ -390,7 +422,7 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
     /** Removes every mapping. Conflicts with every concurrent insert and remove. */
     @Override
     public void clear() {
-        Atomically.run(trie::clear);
+        Atomically.run(table::clear);
     }
 
     // ------------------------------------------------------------------ views
@@ -416,15 +448,16 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
         return s != null ? s : (entrySet = new EntrySet());
     }
 
-    private <E> Iterator<E> iterator(Function<HashTrie.Entry, E> view) {
-        return new TrieIterator<>(trie, view, e -> trie.remove(e.key, e.hash));
+    /** An iterator of {@code view(key, value)} over the mappings. */
+    private <E> Iterator<E> iterator(BiFunction<Object, Object, E> view) {
+        return new TableIterator<>(table, view, table::remove);
     }
 
     private final class KeySet extends TransactionalSet<K> {
         @Override
         @SuppressWarnings("unchecked")
         public Iterator<K> iterator() {
-            return TMap.this.iterator(e -> (K) e.key);
+            return TMap.this.iterator((k, v) -> (K) k);
         }
 
         @Override
@@ -456,7 +489,7 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
     private final class Values extends TransactionalCollection<V> {
         @Override
         public Iterator<V> iterator() {
-            return TMap.this.iterator(TMap::valueOf);
+            return TMap.this.<V>iterator((k, v) -> cast(v));
         }
 
         @Override
@@ -484,7 +517,7 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
         @Override
         @SuppressWarnings("unchecked")
         public Iterator<Map.Entry<K, V>> iterator() {
-            return TMap.this.iterator(e -> new MapEntry((K) e.key, valueOf(e)));
+            return TMap.this.iterator((k, v) -> new MapEntry((K) k, cast(v)));
         }
 
         @Override
@@ -591,15 +624,14 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
             if (other.size() != size()) {
                 return false;
             }
-            HashTrie.Cursor c = trie.cursor();
-            for (HashTrie.Entry e; (e = c.next()) != null; ) {
+            for (KeyTable.Cursor c = table.cursor(); c.next(); ) {
                 Object v;
                 try {
-                    v = other.get(e.key);
+                    v = other.get(c.key());
                 } catch (ClassCastException | NullPointerException unsupportedKey) {
                     return false; // a map that cannot hold our keys is not equal (as AbstractMap.equals)
                 }
-                if (v == null || !v.equals(e.value.get())) {
+                if (v == null || !v.equals(c.value())) {
                     return false;
                 }
             }
@@ -612,9 +644,8 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
     public int hashCode() {
         return Atomically.call(() -> {
             int h = 0;
-            HashTrie.Cursor c = trie.cursor();
-            for (HashTrie.Entry e; (e = c.next()) != null; ) {
-                h += e.key.hashCode() ^ e.value.get().hashCode();
+            for (KeyTable.Cursor c = table.cursor(); c.next(); ) {
+                h += c.key().hashCode() ^ c.value().hashCode();
             }
             return h;
         });
@@ -625,13 +656,13 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
     public String toString() {
         return Atomically.call(() -> {
             StringBuilder sb = new StringBuilder("{");
-            HashTrie.Cursor c = trie.cursor();
-            for (HashTrie.Entry e; (e = c.next()) != null; ) {
+            for (KeyTable.Cursor c = table.cursor(); c.next(); ) {
                 if (sb.length() > 1) {
                     sb.append(", ");
                 }
-                sb.append(e.key == this ? "(this Map)" : e.key).append('=');
-                Object v = e.value.get();
+                Object k = c.key();
+                sb.append(k == this ? "(this Map)" : k).append('=');
+                Object v = c.value();
                 sb.append(v == this ? "(this Map)" : v);
             }
             return sb.append('}').toString();

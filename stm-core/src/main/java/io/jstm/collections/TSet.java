@@ -21,15 +21,14 @@ import java.util.Objects;
  * snapshot taken atomically when they were made. {@code Iterator.remove}
  * removes the element from the set.
  *
- * <p><b>Scalability.</b> Operations on different elements do not conflict:
- * elements live in a hash trie of refs and the size in per-thread stripes
- * updated with {@link io.jstm.LongRef#commute}. Adding or removing an element
- * conflicts only with transactions that touch one of the few elements (at most
- * eight) sharing its trie leaf; {@code contains} conflicts with nothing but
- * such writes. {@link #size()}, {@link #isEmpty()}, iteration and
- * {@link #clear()} read the whole set (or its size), so in a transaction that
- * also writes they conflict with concurrent adds and removes; read-only
- * transactions never abort.
+ * <p><b>Scalability.</b> Operations on different elements never conflict with
+ * each other, whatever their hashes: each element has a ref of its own (see
+ * {@code KeyTable}), and the size lives in per-thread stripes updated with
+ * {@link io.jstm.LongRef#commute}. {@link #size()}, {@link #isEmpty()},
+ * iteration and {@link #clear()} read the whole set (or its size), so in a
+ * transaction that also writes they conflict with concurrent adds and removes;
+ * read-only transactions never abort. The cells of absent elements are
+ * reclaimed as {@link TMap}'s are.
  *
  * <p><b>Nulls.</b> Like {@code ConcurrentHashMap.newKeySet()}, a {@code TSet}
  * does not allow null elements: adding or querying null throws
@@ -40,7 +39,12 @@ import java.util.Objects;
 public final class TSet<E> extends TransactionalSet<E> {
     private static final String NULL_ELEMENT = "TSet does not allow null elements (like ConcurrentHashMap.newKeySet())";
 
-    private final HashTrie trie = new HashTrie(false);
+    private final KeyTable table = new KeyTable("set-element");
+
+    /** The key table (tests). */
+    KeyTable table() {
+        return table;
+    }
 
     /** An empty set. */
     public TSet() {}
@@ -50,51 +54,51 @@ public final class TSet<E> extends TransactionalSet<E> {
         addAll(c);
     }
 
-    private static int hashOf(Object o) {
-        return HashTrie.spread(Objects.requireNonNull(o, NULL_ELEMENT).hashCode());
+    private static void check(Object o) {
+        Objects.requireNonNull(o, NULL_ELEMENT);
     }
 
     /** The number of elements (at most {@link Integer#MAX_VALUE}); reads every size stripe. */
     @Override
     public int size() {
-        return Atomically.call(() -> (int) Math.min(trie.size(), Integer.MAX_VALUE));
+        return Atomically.call(() -> (int) Math.min(table.size(), Integer.MAX_VALUE));
     }
 
     @Override
     public boolean isEmpty() {
-        return Atomically.call(() -> trie.size() == 0);
+        return Atomically.call(() -> table.size() == 0);
     }
 
     /** @throws NullPointerException if {@code o} is null */
     @Override
     public boolean contains(Object o) {
-        int h = hashOf(o);
-        return Atomically.call(() -> trie.find(o, h) != null);
+        check(o);
+        return Stm.inTransaction() ? table.find(o) != null : table.latest(o) != null;
     }
 
     /** Adds {@code e} if absent; true if it was. @throws NullPointerException if {@code e} is null */
     @Override
     public boolean add(E e) {
-        int h = hashOf(e);
-        return Atomically.call(() -> trie.findOrInsert(e, h, null) == null);
+        check(e);
+        return Atomically.call(() -> table.findOrInsert(e, KeyTable.PRESENT) == null);
     }
 
     /** Removes {@code o} if present; true if it was. @throws NullPointerException if {@code o} is null */
     @Override
     public boolean remove(Object o) {
-        int h = hashOf(o);
-        return Atomically.call(() -> trie.remove(o, h) != null);
+        check(o);
+        return Atomically.call(() -> table.remove(o) != null);
     }
 
     /** Removes every element. Conflicts with every concurrent add and remove. */
     @Override
     public void clear() {
-        Atomically.run(trie::clear);
+        Atomically.run(table::clear);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public Iterator<E> iterator() {
-        return new TrieIterator<>(trie, e -> (E) e.key, e -> trie.remove(e.key, e.hash));
+        return new TableIterator<>(table, (k, v) -> (E) k, table::remove);
     }
 }

@@ -96,6 +96,17 @@ public abstract class Cell {
     }
 
     /**
+     * For a cell nobody else can reach yet: its current value counts as committed
+     * at {@code version}, with {@code history} as its older versions. Plain stores:
+     * the cell is published afterwards by a release (or stronger) store.
+     */
+    final void initCommitted(long version, Version history) {
+        LOCK_WORD.set(this, LockWord.of(version));
+        HISTORY.set(this, history);
+        VarHandle.storeStoreFence();
+    }
+
+    /**
      * Writes back entry {@code i} of {@code ws}: history, value, then unlocks with
      * {@code commitVersion} (clearing {@link LockWord#INEVITABLE} too). Caller holds the lock.
      */

@@ -76,6 +76,54 @@ public final class Direct {
         traceWrite(c);
         lock(c);
         Object old = c.valueAcquire();
+        installLocked(c, v);
+        return old;
+    }
+
+    /**
+     * Atomically replaces the value unless it is {@code keepA} or {@code keepB}
+     * (compared by identity), in which case nothing is written; returns the
+     * value found.
+     */
+    public static Object replaceObjectUnless(ObjectCell c, Object v, Object keepA, Object keepB) {
+        traceWrite(c);
+        long w = lock(c);
+        Object old = c.valueAcquire();
+        if (old == keepA || old == keepB) {
+            c.setWordRelease(w); // unlock, as it was: nothing changed
+            return old;
+        }
+        installLocked(c, v);
+        return old;
+    }
+
+    /**
+     * Writes {@code v} into {@code c} if it still holds {@code expected} (by
+     * identity) as committed at {@code version}, and no committer holds it and no
+     * inevitable transaction marked it; otherwise returns false at once. Never
+     * waits (for housekeeping that must not stall behind an inevitable
+     * transaction).
+     */
+    public static boolean tryReplaceObject(ObjectCell c, long version, Object expected, Object v) {
+        long w = LockWord.of(version);
+        // The CAS from exactly that word (unlocked, unmarked) is a full fence, as in lock().
+        if (!c.casWord(w, w | LockWord.LOCKED)) {
+            return false;
+        }
+        if (c.valueAcquire() != expected) {
+            c.setWordRelease(w); // unlock, as it was: nothing changed
+            return false;
+        }
+        installLocked(c, v);
+        return true;
+    }
+
+    /**
+     * Installs {@code v} into {@code c}, which the caller locked, as a commit of
+     * its own: a fresh version, history kept for older readers, the unlock, then
+     * the retry waiters woken.
+     */
+    private static void installLocked(ObjectCell c, Object v) {
         long t = GlobalClock.tick();
         boolean wake = RetryWaiters.anyWaiting();
         Throwable deferred = null;
@@ -86,7 +134,6 @@ public final class Direct {
             deferred = e;
         }
         afterInstall(c, wake, deferred);
-        return old;
     }
 
     /** Atomically replaces the value; returns the old one. */
@@ -150,14 +197,15 @@ public final class Direct {
     /**
      * Locks {@code c}, waiting out committers and the inevitable transaction
      * (which never loses). The CAS is a full fence: {@link RetryWaiters#anyWaiting()}
-     * read after it takes part in the no-lost-wake-up handshake.
+     * read after it takes part in the no-lost-wake-up handshake. Returns the
+     * word as it was before locking.
      */
-    private static void lock(Cell c) {
+    private static long lock(Cell c) {
         for (int round = 0; ; round++) {
             long w = c.wordVolatile();
             if ((w & (LockWord.LOCKED | LockWord.INEVITABLE)) == 0) {
                 if (c.casWord(w, w | LockWord.LOCKED)) {
-                    return;
+                    return w;
                 }
                 continue;
             }

@@ -648,6 +648,26 @@ public final class Transaction {
     }
 
     /**
+     * Makes sure the snapshot includes every commit up to {@code version}:
+     * extends it, or aborts the attempt (a read it made has changed since). An
+     * inevitable transaction reads the latest values anyway. For structures
+     * that drop refs (see {@link Reclamation#requireSnapshot}).
+     */
+    void requireSnapshot(long version) {
+        if (inevitable || snapshot >= version) {
+            return;
+        }
+        checkNotCommitting();
+        // The clock is at least version (it was read from the clock), so a successful extension covers it.
+        if (stale) {
+            throw abort(AbortReason.READ_INVALIDATED, staleCell);
+        }
+        if (!extendSnapshot()) {
+            throw abort(AbortReason.READ_INVALIDATED, extensionBlocker);
+        }
+    }
+
+    /**
      * The ref to name for an abort on reading {@code c}, which is newer than the
      * snapshot: the earlier read whose change stopped the snapshot from moving
      * past it, if that is why ({@code c}'s own change alone would have let the

@@ -41,19 +41,17 @@ class TMapConcurrencyTest {
     }
 
     @Test
-    void threadsWritingKeysOfDisjointRootSlotsNeverConflict() throws Exception {
-        // Keys whose spread hashes differ in the low bits share no ref: each thread inserts,
-        // updates and removes its own keys (splitting its own leaves as it goes).
+    void threadsInsertingAndRemovingDifferentKeysNeverConflict() throws Exception {
+        // Each thread inserts, updates and removes keys of its own, interleaved with the other
+        // thread's (even keys and odd keys), so their hashes mix freely: no shared ref, no conflict.
         TMap<Integer, Integer> map = new TMap<>();
         TSet<Integer> set = new TSet<>();
         int threads = 2, rounds = 20_000, live = 500;
-        List<List<Integer>> keysOf = keysByRootHalf(threads, live);
         Stm.resetStatistics();
         new Workers(Threads.LIMIT).start(threads, w -> {
-            List<Integer> mine = keysOf.get(w);
             for (int i = 0; i < rounds; i++) {
-                Integer k = mine.get(i % live);
-                Integer other = mine.get(live - 1 - i % live);
+                Integer k = (i % live) * threads + w;
+                Integer other = (live - 1 - i % live) * threads + w;
                 switch ((i / live) % 3) {
                     case 0 -> {
                         map.put(k, i);
@@ -75,8 +73,8 @@ class TMapConcurrencyTest {
     }
 
     @Test
-    void updatesOfDifferentPresentKeysNeverConflictEvenInOneLeaf() throws Exception {
-        // Values live in refs of their own: keys that share trie leaves do not conflict on updates.
+    void updatesOfDifferentPresentKeysNeverConflict() throws Exception {
+        // Values live in refs of their own: updates of neighbouring keys do not conflict.
         TMap<Integer, Long> map = new TMap<>();
         int threads = 2, keysPerThread = 200, rounds = 20_000;
         for (int k = 0; k < threads * keysPerThread; k++) {
@@ -192,8 +190,8 @@ class TMapConcurrencyTest {
     }
 
     @Test
-    void everySnapshotHoldsWholeBatchesWhileLeavesSplit() throws Exception {
-        // The writer commits batches of keys 10b..10b+9 while the trie keeps splitting;
+    void everySnapshotHoldsWholeBatchesWhileTheIndexGrows() throws Exception {
+        // The writer commits batches of keys 10b..10b+9 while the index keeps growing;
         // every consistent view must hold exactly the keys of batches 0..b-1 for some b.
         TMap<Integer, Integer> map = new TMap<>();
         TSet<Integer> set = new TSet<>();
@@ -234,21 +232,5 @@ class TMapConcurrencyTest {
         done.set(true);
         readers.join();
         assertEquals(batches * batch, map.size());
-    }
-
-    /** For each thread, {@code count} integer keys whose root slot lies in that thread's share of the root. */
-    static List<List<Integer>> keysByRootHalf(int threads, int count) {
-        List<List<Integer>> keys = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            keys.add(new ArrayList<>());
-        }
-        for (int k = 0; keys.stream().anyMatch(l -> l.size() < count); k++) {
-            int slot = HashTrie.index(HashTrie.spread(Integer.hashCode(k)), 0);
-            List<Integer> l = keys.get(slot * threads / HashTrie.WIDTH);
-            if (l.size() < count) {
-                l.add(k);
-            }
-        }
-        return keys;
     }
 }
