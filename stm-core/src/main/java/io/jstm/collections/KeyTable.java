@@ -79,8 +79,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * keeps retired cells from being unlinked, a sweep only looks again after
  * {@link #RECHECK} more cells, without scanning.
  *
- * <p>All methods but the sweep must run inside a transaction (callers use
- * {@link Atomically}). Keys and values are never null here; the public classes
+ * <p>All methods but the sweep, {@link #latest} and {@link #replaceLatest}
+ * must run inside a transaction (callers use {@link Atomically}); those three
+ * run outside one. Keys and values are never null here; the public classes
  * check.
  */
 final class KeyTable {
@@ -404,6 +405,7 @@ final class KeyTable {
                 // look again soon, which costs a registry scan and the candidates' writes only.
                 candidates = new ArrayList<>();
                 candidateKeys = new ArrayList<>();
+                candidateVersions = new long[0];
                 sweepAt = cells.mappingCount() + RECHECK;
                 return;
             }
@@ -488,6 +490,12 @@ final class KeyTable {
     public String toString() {
         return "KeyTable[cells=" + cells.mappingCount() + ", waiting=" + waitingCells + ", sweepAt=" + sweepAt
                 + ", floor=" + floor + ", unlinked=" + unlinked + "]";
+    }
+
+    /** Whether {@code key}'s cell in the index holds {@link #RETIRED} now (tests). */
+    boolean isRetired(Object key) {
+        Ref<Object> c = cells.get(key);
+        return c != null && c.get() == RETIRED;
     }
 
     /** Cells unlinked by sweeps so far (tests; only exact once sweeps have stopped). */

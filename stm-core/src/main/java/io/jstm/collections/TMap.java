@@ -52,7 +52,8 @@ import java.util.function.Function;
  * in a transaction that also writes they conflict with concurrent inserts and
  * removes; read-only transactions never abort.
  *
- * <p><b>Memory.</b> Looking up a key, present or not, gives it a cell. Cells of
+ * <p><b>Memory.</b> Inside a transaction, looking up a key, present or not,
+ * gives it a cell (outside one, a lookup is a single read and makes none). Cells of
  * absent keys are reclaimed by a sweep that runs, after a transaction commits,
  * whenever the map holds more than twice the cells it kept after the last
  * sweep (and at least 1,024); a transaction that looked up such a key and also

@@ -170,6 +170,9 @@ final class RetryWaiters {
     private static final Object WOKEN = new Object();
     private static final VarHandle OWNER;
     private static final AtomicLong TICKETS = new AtomicLong();
+    /** Waiters that ran because the safety net found their reads changed, not because a committer woke them (tests). */
+    static final AtomicLong MISSED_WAKE_UPS = new AtomicLong();
+
     /** How often a parked waiter re-checks its reads on its own (the safety net). */
     static final long RECHECK_NANOS = 50_000_000L;
     /**
@@ -310,7 +313,10 @@ final class RetryWaiters {
                     // Seen twice, a recheck apart: the wake-up was missed; run. Seen once: the
                     // committer may still be waking the line in ticket order.
                     if (sawChange) {
-                        leaveToRun(w);
+                        if (leave(w)) {
+                            MISSED_WAKE_UPS.incrementAndGet();
+                            enterService(w);
+                        } // else a committer woke it after all and entered it into service
                         served = true;
                         return w;
                     }

@@ -3,6 +3,7 @@ package io.jstm.collections;
 import io.jstm.LongRef;
 import io.jstm.Ref;
 import io.jstm.Stm;
+import io.jstm.internal.Probes;
 import io.jstm.testing.OtherThread;
 import io.jstm.testing.Workers;
 import org.junit.jupiter.api.Test;
@@ -78,8 +79,9 @@ class KeyTableTest {
             set.add(-1 - i);
         }
         for (int i = 0; i < 200_000; i++) {
-            assertNull(map.get(i)); // a lookup of an absent key gives it a cell
-            assertFalse(set.contains(i));
+            int absent = i;
+            assertNull(Stm.atomic(() -> map.get(absent))); // in a transaction, a lookup of an absent key gives it a cell
+            assertFalse(Stm.atomic(() -> set.contains(absent)));
             map.put(1_000_000 + i, i);
             assertEquals(i, map.remove(1_000_000 + i));
             set.add(1_000_000 + i);
@@ -110,7 +112,7 @@ class KeyTableTest {
         }
         assertEquals(0, map.table().cellCount(), "a lookup outside a transaction made cells");
         assertEquals(0, set.table().cellCount());
-        // Against a key that comes and goes (and whose cell sweeps retire and replace): only
+        // Against a key that comes and goes (and whose cell sweeps retire, and a put replaces): only
         // committed states, never a marker, and the value that goes with the key's presence.
         map.put(-1, -1);
         AtomicBoolean done = new AtomicBoolean();
@@ -126,16 +128,21 @@ class KeyTableTest {
                 }
             } while (!done.get());
         });
-        for (int i = 0; i < 20_000; i++) {
-            map.put(0, 7);
-            assertEquals(7, map.remove(0));
-            if (i % 1_000 == 0) {
-                map.table().sweep();
+        try {
+            for (int i = 0; i < 20_000; i++) {
+                assertNull(map.put(0, 7)); // absent (or retired): counted in by a transaction
+                assertEquals(7, map.remove(0));
+                if (i % 100 == 0) {
+                    sweeps(map, 2); // notes key 0's absent cell, then retires it: the next put replaces it
+                }
             }
+        } finally {
+            done.set(true);
         }
-        done.set(true);
         reader.join();
         assertEquals(0, wrong.get());
+        assertEquals(1, map.size());
+        assertNull(map.get(0));
     }
 
     @Test
@@ -153,7 +160,8 @@ class KeyTableTest {
         });
         assertEquals(2, attempts.get());
         assertEquals(6, map.get("sum"));
-        // A transaction blocked in retry on the value is woken.
+        // A transaction blocked in retry on the value is woken (by the write, not by the safety net's recheck).
+        long missedBefore = Probes.missedWakeUps();
         Thread waiter = new Thread(() -> Stm.atomic(() -> {
             if (map.get("k") != 9) {
                 Stm.retry();
@@ -165,6 +173,7 @@ class KeyTableTest {
         assertEquals(5, map.put("k", 9));
         waiter.join(Threads.LIMIT.toMillis());
         assertFalse(waiter.isAlive(), "the waiter was not woken");
+        assertEquals(missedBefore, Probes.missedWakeUps(), "the write woke nobody: the safety net ran the waiter");
         assertEquals(1, map.get("woken"));
         // Absent keys still go through a transaction (to be counted): replace does nothing.
         assertNull(map.replace("absent", 1));
@@ -198,8 +207,11 @@ class KeyTableTest {
                 });
             }
         });
-        toggler.join();
-        done.set(true);
+        try {
+            toggler.join();
+        } finally {
+            done.set(true);
+        }
         putter.join();
         assertEquals(new ArrayList<>(map.keySet()).size(), map.size());
         for (Map.Entry<Integer, Integer> e : map.entrySet()) {
@@ -327,6 +339,20 @@ class KeyTableTest {
             map.table().sweep(); // unlinks it: no registered reader is older
             assertEquals(before - 1, map.table().cellCount(), "k's cell was not unlinked");
         });
+    }
+
+    @Test
+    void aCellWrittenSinceASweepNotedItIsNotRetired() {
+        TMap<String, Integer> map = new TMap<>();
+        map.put("k", 1);
+        map.remove("k");
+        map.table().sweep(); // notes k's absent cell, at the version of the remove
+        map.put("k", 2);
+        map.remove("k"); // absent again, at a later version: in use, so not the noted candidate
+        map.table().sweep();
+        assertFalse(map.table().isRetired("k"), "a cell written after it was noted was retired");
+        map.table().sweep(); // noted again at the current version: now it goes
+        assertTrue(map.table().isRetired("k"));
     }
 
     @Test

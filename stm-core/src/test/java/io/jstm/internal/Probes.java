@@ -7,6 +7,11 @@ import java.time.Duration;
 public final class Probes {
     private Probes() {}
 
+    /** Retry waiters that ran because the safety net found a change no committer woke them for. */
+    public static long missedWakeUps() {
+        return RetryWaiters.MISSED_WAKE_UPS.get();
+    }
+
     public static boolean anyRetryWaiters() {
         return RetryWaiters.anyWaiting();
     }
