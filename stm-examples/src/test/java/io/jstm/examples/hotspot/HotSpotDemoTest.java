@@ -20,9 +20,15 @@ class HotSpotDemoTest {
         HotSpotDemo.Run slow = HotSpotDemo.run(2, 20_000, false);
         assertEquals(slow.orders(), slow.ordersCounted());
         ConflictReport r = slow.report();
-        if (slow.stats().conflictAborts() > 0) {
-            ConflictReport.Entry top = r.entries().get(0);
-            assertEquals("orders-today", top.refName(), r.toString());
+        // The hot spot is the group with the most aborts. Not the first by wasted time: one unlucky
+        // attempt elsewhere (a thread descheduled for 13 ms on a busy 2-core machine) can come first.
+        // Chance collisions on the 4,096 stock and customer refs give groups of an abort or two.
+        long most = r.entries().stream().mapToLong(ConflictReport.Entry::aborts).max().orElse(0);
+        if (most >= 3) {
+            ConflictReport.Entry top = r.entries().stream()
+                    .filter(e -> e.refName().equals("orders-today")).findFirst().orElseThrow(() ->
+                            new AssertionError("no orders-today group\n" + r));
+            assertEquals(most, top.aborts(), r.toString());
             assertTrue(top.accessLocation().contains("placeOrder"), r.toString());
             assertTrue(top.otherLocation().contains("placeOrder"), r.toString());
         }
