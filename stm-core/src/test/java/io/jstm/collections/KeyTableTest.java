@@ -327,6 +327,39 @@ class KeyTableTest {
         assertEquals(List.of("other"), new ArrayList<>(map.keySet()));
     }
 
+    @Test
+    void aWalkThatFindsTheIndexEmptyStillChecksItsSnapshot() {
+        TMap<String, Integer> map = new TMap<>();
+        map.put("k", 1);
+        Ref<Integer> x = Ref.of(0);
+        LongRef unrelated = LongRef.of(0);
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicInteger inconsistent = new AtomicInteger();
+        try {
+            Stm.atomic(() -> {
+                int attempt = attempts.incrementAndGet();
+                unrelated.set(attempt);
+                int seenX = x.get();
+                if (attempt == 1) {
+                    // After the walk read the count stripes, before it looks at the index: k goes,
+                    // unlinked, and the index is empty when the walk starts.
+                    KeyTable.afterStripesForTests = () -> {
+                        KeyTable.afterStripesForTests = null;
+                        removeSweepAndUnlink(map, x);
+                    };
+                }
+                List<String> walked = new ArrayList<>(map.keySet());
+                if (seenX == 0 && !walked.contains("k")) {
+                    inconsistent.incrementAndGet();
+                }
+            });
+        } finally {
+            KeyTable.afterStripesForTests = null;
+        }
+        assertEquals(0, inconsistent.get(), "a walk of an emptied index saw x before the removal and no k");
+        assertEquals(2, attempts.get());
+    }
+
     /** On another thread: removes k and sets x in one commit, then sweeps until k's cell is unlinked. */
     private static void removeSweepAndUnlink(TMap<String, Integer> map, Ref<Integer> x) {
         OtherThread.run("remover", () -> {
