@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -279,23 +280,8 @@ class KeyTableTest {
         TMap<String, Integer> map = new TMap<>();
         map.put("k", 1);
         Ref<Integer> x = Ref.of(0);
-        LongRef unrelated = LongRef.of(0);
-        AtomicInteger attempts = new AtomicInteger();
-        AtomicInteger inconsistent = new AtomicInteger();
-        Stm.atomic(() -> {
-            int attempt = attempts.incrementAndGet();
-            unrelated.set(attempt); // a writer: it reads only current versions and is not registered
-            int seenX = x.get();
-            if (attempt == 1) {
-                removeSweepAndUnlink(map, x);
-            }
-            boolean present = map.containsKey("k"); // its cell was unlinked: a fresh one starts at the floor
-            if (seenX == 0 && !present) {
-                inconsistent.incrementAndGet(); // k was removed in the same commit that set x to 1
-            }
-        });
-        assertEquals(0, inconsistent.get(), "an attempt saw x before the removal and k after it");
-        assertEquals(2, attempts.get());
+        // k's cell is unlinked after the writer read x: a fresh one starts at the floor.
+        writerAgainstAnUnlink(x, () -> null, () -> removeSweepAndUnlink(map, x), ignored -> map.containsKey("k"));
         assertFalse(map.containsKey("k"));
     }
 
@@ -305,25 +291,14 @@ class KeyTableTest {
         map.put("k", 1);
         map.put("other", 2);
         Ref<Integer> x = Ref.of(0);
-        LongRef unrelated = LongRef.of(0);
-        AtomicInteger attempts = new AtomicInteger();
-        AtomicInteger inconsistent = new AtomicInteger();
-        Stm.atomic(() -> {
-            int attempt = attempts.incrementAndGet();
-            unrelated.set(attempt);
-            Iterator<String> keys = map.keySet().iterator(); // reads the count stripes now
-            int seenX = x.get();
-            if (attempt == 1) {
-                removeSweepAndUnlink(map, x);
-            }
-            List<String> walked = new ArrayList<>();
-            keys.forEachRemaining(walked::add);
-            if (seenX == 0 && !walked.contains("k")) {
-                inconsistent.incrementAndGet();
-            }
-        });
-        assertEquals(0, inconsistent.get(), "a walk saw x before the removal and missed k, unlinked after it");
-        assertEquals(2, attempts.get());
+        writerAgainstAnUnlink(x,
+                () -> map.keySet().iterator(), // reads the count stripes now
+                () -> removeSweepAndUnlink(map, x),
+                keys -> {
+                    List<String> walked = new ArrayList<>();
+                    keys.forEachRemaining(walked::add);
+                    return walked.contains("k");
+                });
         assertEquals(List.of("other"), new ArrayList<>(map.keySet()));
     }
 
@@ -332,31 +307,45 @@ class KeyTableTest {
         TMap<String, Integer> map = new TMap<>();
         map.put("k", 1);
         Ref<Integer> x = Ref.of(0);
-        LongRef unrelated = LongRef.of(0);
-        AtomicInteger attempts = new AtomicInteger();
-        AtomicInteger inconsistent = new AtomicInteger();
         try {
-            Stm.atomic(() -> {
-                int attempt = attempts.incrementAndGet();
-                unrelated.set(attempt);
-                int seenX = x.get();
-                if (attempt == 1) {
+            writerAgainstAnUnlink(x, () -> null,
                     // After the walk read the count stripes, before it looks at the index: k goes,
                     // unlinked, and the index is empty when the walk starts.
-                    KeyTable.afterStripesForTests = () -> {
+                    () -> KeyTable.afterStripesForTests = () -> {
                         KeyTable.afterStripesForTests = null;
                         removeSweepAndUnlink(map, x);
-                    };
-                }
-                List<String> walked = new ArrayList<>(map.keySet());
-                if (seenX == 0 && !walked.contains("k")) {
-                    inconsistent.incrementAndGet();
-                }
-            });
+                    },
+                    ignored -> new ArrayList<>(map.keySet()).contains("k"));
         } finally {
             KeyTable.afterStripesForTests = null;
         }
-        assertEquals(0, inconsistent.get(), "a walk of an emptied index saw x before the removal and no k");
+    }
+
+    /**
+     * A writer transaction (it writes first, so it is not registered and never
+     * reads old versions) prepares, reads {@code x}, lets {@code interfere} run
+     * on its first attempt (k goes, and x becomes 1, in one commit), then asks
+     * {@code seesK} whether k is there. No attempt may see x at 0 and k gone;
+     * the first must abort.
+     */
+    private static <P> void writerAgainstAnUnlink(Ref<Integer> x, Supplier<P> prepare, Runnable interfere,
+                                                  Function<P, Boolean> seesK) {
+        LongRef unrelated = LongRef.of(0);
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicInteger inconsistent = new AtomicInteger();
+        Stm.atomic(() -> {
+            int attempt = attempts.incrementAndGet();
+            unrelated.set(attempt);
+            P prepared = prepare.get();
+            int seenX = x.get();
+            if (attempt == 1) {
+                interfere.run();
+            }
+            if (seenX == 0 && !seesK.apply(prepared)) {
+                inconsistent.incrementAndGet();
+            }
+        });
+        assertEquals(0, inconsistent.get(), "an attempt saw x before the removal and k after it");
         assertEquals(2, attempts.get());
     }
 
