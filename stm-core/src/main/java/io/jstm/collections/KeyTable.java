@@ -9,7 +9,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -134,13 +133,14 @@ final class KeyTable {
     private volatile int sweeping;
 
     // The sweeper's alone (guarded by sweeping):
-    /** Cells seen absent by the last sweep, their keys, and the versions they were absent at. */
-    private ArrayList<Object> candidateKeys = new ArrayList<>();
-    private ArrayList<Ref<Object>> candidates = new ArrayList<>();
-    private long[] candidateVersions = new long[0];
+    /** A cell of the index, its key, and the version it was seen absent at. */
+    private record Noted(Object key, Ref<Object> cell, long version) {}
 
-    /** Cells one sweep retired, their keys, and a clock value read after they were all retired. */
-    private record Retired(ArrayList<Object> keys, ArrayList<Ref<Object>> cells, long clock) {}
+    /** Cells seen absent by the last sweep. */
+    private ArrayList<Noted> candidates = new ArrayList<>();
+
+    /** Cells one sweep retired, and a clock value read after they were all retired. */
+    private record Retired(ArrayList<Noted> cells, long clock) {}
 
     /** Retired cells waiting for old readers, oldest sweep first. */
     private final ArrayDeque<Retired> waiting = new ArrayDeque<>();
@@ -416,8 +416,6 @@ final class KeyTable {
                 // An old reader holds retired cells. No scan (it would find the same cells again);
                 // look again soon, which costs a registry scan and the candidates' writes only.
                 candidates = new ArrayList<>();
-                candidateKeys = new ArrayList<>();
-                candidateVersions = new long[0];
                 sweepAt = cells.mappingCount() + RECHECK;
                 return;
             }
@@ -444,8 +442,8 @@ final class KeyTable {
             if (r.clock() > floor) {
                 floor = r.clock(); // before any unlink: see the field
             }
-            for (int i = 0; i < r.cells().size(); i++) {
-                if (cells.remove(r.keys().get(i), r.cells().get(i))) {
+            for (Noted n : r.cells()) {
+                if (cells.remove(n.key(), n.cell())) {
                     unlinked++;
                 }
             }
@@ -461,40 +459,28 @@ final class KeyTable {
      * the inevitable transaction holds is left for a later sweep).
      */
     private void retireCandidates() {
-        Retired r = new Retired(new ArrayList<>(), new ArrayList<>(), 0);
-        for (int i = 0; i < candidates.size(); i++) {
-            Ref<Object> c = candidates.get(i);
-            if (Direct.tryReplaceObject(c, candidateVersions[i], ABSENT, RETIRED)) {
-                r.keys().add(candidateKeys.get(i));
-                r.cells().add(c);
+        ArrayList<Noted> retired = new ArrayList<>();
+        for (Noted n : candidates) {
+            if (Direct.tryReplaceObject(n.cell(), n.version(), ABSENT, RETIRED)) {
+                retired.add(n);
             }
         }
-        if (!r.cells().isEmpty()) {
-            // Read after every retirement of this sweep.
-            waiting.addLast(new Retired(r.keys(), r.cells(), Reclamation.clock()));
-            waitingCells += r.cells().size();
+        if (!retired.isEmpty()) {
+            waiting.addLast(new Retired(retired, Reclamation.clock())); // read after every retirement of this sweep
+            waitingCells += retired.size();
         }
     }
 
     /** Notes every cell absent now (and free), with its version, as the next sweep's candidates. */
     private void collectCandidates() {
-        ArrayList<Object> keys = new ArrayList<>();
-        ArrayList<Ref<Object>> found = new ArrayList<>();
-        long[] versions = new long[16];
+        ArrayList<Noted> found = new ArrayList<>();
         for (Map.Entry<Object, Ref<Object>> e : cells.entrySet()) {
             long v = Reclamation.versionIfHolds(e.getValue(), ABSENT);
             if (v >= 0) {
-                if (found.size() == versions.length) {
-                    versions = Arrays.copyOf(versions, versions.length * 2);
-                }
-                versions[found.size()] = v;
-                keys.add(e.getKey());
-                found.add(e.getValue());
+                found.add(new Noted(e.getKey(), e.getValue(), v));
             }
         }
-        candidateKeys = keys;
         candidates = found;
-        candidateVersions = versions;
     }
 
     /** Diagnostics (tests): the sweep state. */
