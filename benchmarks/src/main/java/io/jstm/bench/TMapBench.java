@@ -1,9 +1,11 @@
 package io.jstm.bench;
 
+import io.jstm.Stm;
 import io.jstm.collections.TMap;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,6 +30,9 @@ import scala.concurrent.stm.japi.STM;
  * never changes), each call individually atomic (outside any transaction).
  * jstm's {@code TMap}, ScalaSTM's {@code TMap} (through its Java view),
  * {@link ConcurrentHashMap} and {@code Collections.synchronizedMap(HashMap)}.
+ * The {@code ...InTxn} variants make each call inside an atomic block of its
+ * own ({@code Stm.atomic}, ScalaSTM's {@code STM.atomic}), the way a map is
+ * used when its operations compose with others.
  * After every iteration every key must still be present with a value it was
  * given.
  */
@@ -40,17 +45,25 @@ import scala.concurrent.stm.japi.STM;
 public class TMapBench {
     static final int KEYS = 4096;
 
-    @Param({"jstmTMap", "scalastmTMap", "concurrentHashMap", "synchronizedMap"})
+    @Param({"jstmTMap", "scalastmTMap", "jstmTMapInTxn", "scalastmTMapInTxn", "concurrentHashMap", "synchronizedMap"})
     public String map;
+
+    /** 0: each call on its own; 1: inside {@code Stm.atomic}; 2: inside ScalaSTM's {@code STM.atomic}. */
+    private int wrap;
 
     private Map<Integer, Integer> m;
     private final Integer[] boxes = new Integer[KEYS];
 
     @Setup(Level.Trial)
     public void setUp() {
+        wrap = switch (map) {
+            case "jstmTMapInTxn" -> 1;
+            case "scalastmTMapInTxn" -> 2;
+            default -> 0;
+        };
         m = switch (map) {
-            case "jstmTMap" -> new TMap<>();
-            case "scalastmTMap" -> STM.newMap(); // a java.util.Map view of a ScalaSTM TMap
+            case "jstmTMap", "jstmTMapInTxn" -> new TMap<>();
+            case "scalastmTMap", "scalastmTMapInTxn" -> STM.newMap(); // a java.util.Map view of a ScalaSTM TMap
             case "concurrentHashMap" -> new ConcurrentHashMap<>();
             case "synchronizedMap" -> Collections.synchronizedMap(new HashMap<>());
             default -> throw new IllegalArgumentException("unknown map '" + map + "'");
@@ -82,6 +95,14 @@ public class TMapBench {
 
     private Object step(Local local) {
         int r = local.rng.nextInt(KEYS * 5);
+        return switch (wrap) {
+            case 1 -> Stm.atomic(() -> call(r));
+            case 2 -> STM.atomic((Callable<Object>) () -> call(r));
+            default -> call(r);
+        };
+    }
+
+    private Object call(int r) {
         int k = r % KEYS;
         if (r < KEYS) {
             return m.put(boxes[k], boxes[(k * 31 + 7) % KEYS]);

@@ -172,19 +172,25 @@ final class KeyTable {
     /** The key's cell, not retired as the transaction sees it; adds one if the index has none. */
     private Ref<Object> cell(Object key) {
         for (;;) {
-            Ref<Object> c = cells.get(key);
-            if (c == null) {
-                c = cells.computeIfAbsent(key, k -> fresh(floor));
-                long n = cells.mappingCount();
-                if (n > sweepAt) {
-                    requestSweep(n);
-                }
-            }
+            Ref<Object> c = linked(key);
             if (c.get() != RETIRED) {
                 return c;
             }
             succeed(key, c);
         }
+    }
+
+    /** The cell the index holds for {@code key}, retired or not; adds one if it has none. */
+    private Ref<Object> linked(Object key) {
+        Ref<Object> c = cells.get(key);
+        if (c == null) {
+            c = cells.computeIfAbsent(key, k -> fresh(floor));
+            long n = cells.mappingCount();
+            if (n > sweepAt) {
+                requestSweep(n);
+            }
+        }
+        return c;
     }
 
     /**
@@ -206,6 +212,25 @@ final class KeyTable {
     }
 
     // --------------------------------------------------------------- queries
+
+    /**
+     * In a transaction: the value of {@code key}, or null if absent. One read of
+     * its cell (which {@link #find} followed by a read of the cell would make
+     * three times, each a read-set entry). A retired cell, though it also means
+     * absent, is first replaced by a successor and the successor read: the read
+     * set must hold the cell a later insert of the key writes, or a writer that
+     * saw the key absent could commit after that insert (KeyTableTest).
+     */
+    Object valueIn(Object key) {
+        for (;;) {
+            Ref<Object> c = linked(key);
+            Object v = c.get();
+            if (v != RETIRED) {
+                return v == ABSENT ? null : v;
+            }
+            succeed(key, c);
+        }
+    }
 
     /** The cell of {@code key} if it is in the table, else null. */
     Ref<Object> find(Object key) {

@@ -129,8 +129,9 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
             V v = (V) table.latest(key); // one read: no transaction needed
             return v;
         }
-        Ref<Object> c = table.find(key);
-        return c == null ? null : valueOf(c);
+        @SuppressWarnings("unchecked")
+        V v = (V) table.valueIn(key);
+        return v;
     }
 
     /** @throws NullPointerException if {@code key} is null */
@@ -144,7 +145,7 @@ public final class TMap<K, V> implements ConcurrentMap<K, V> {
     @Override
     public boolean containsKey(Object key) {
         checkKey(key);
-        return Stm.inTransaction() ? table.find(key) != null : table.latest(key) != null;
+        return (Stm.inTransaction() ? table.valueIn(key) : table.latest(key)) != null;
     }
 
     /** Scans the whole map. @throws NullPointerException if {@code value} is null */

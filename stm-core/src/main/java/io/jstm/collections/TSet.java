@@ -73,7 +73,7 @@ public final class TSet<E> extends TransactionalSet<E> {
     @Override
     public boolean contains(Object o) {
         check(o);
-        return Stm.inTransaction() ? table.find(o) != null : table.latest(o) != null;
+        return (Stm.inTransaction() ? table.valueIn(o) : table.latest(o)) != null;
     }
 
     /** Adds {@code e} if absent; true if it was. @throws NullPointerException if {@code e} is null */

@@ -137,6 +137,11 @@ public final class Transaction {
         return tx.depth != 0 ? tx : null;
     }
 
+    /** Read-set entries the running attempt has logged (tests: how many reads an operation costs). */
+    int readSetSize() {
+        return reads.size;
+    }
+
     // ------------------------------------------------------------------ state
 
     /** Nesting depth of atomic blocks; 0 = no transaction running. */

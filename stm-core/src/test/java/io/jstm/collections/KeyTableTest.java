@@ -147,6 +147,32 @@ class KeyTableTest {
     }
 
     @Test
+    void lookupsInTransactionsLogOneReadOfTheKeysCell() {
+        TMap<String, Integer> map = new TMap<>();
+        TSet<String> set = new TSet<>();
+        map.put("present", 1);
+        set.add("present");
+        for (String key : List.of("present", "absent")) {
+            boolean present = key.equals("present");
+            List<Map.Entry<String, Integer>> reads = Stm.atomic(() -> {
+                List<Map.Entry<String, Integer>> out = new ArrayList<>();
+                int before = Probes.readSetSize();
+                assertEquals(present ? 1 : null, map.get(key));
+                out.add(Map.entry("get", Probes.readSetSize() - before));
+                before = Probes.readSetSize();
+                assertEquals(present, map.containsKey(key));
+                out.add(Map.entry("containsKey", Probes.readSetSize() - before));
+                before = Probes.readSetSize();
+                assertEquals(present, set.contains(key));
+                out.add(Map.entry("TSet.contains", Probes.readSetSize() - before));
+                return out;
+            });
+            assertEquals(List.of(Map.entry("get", 1), Map.entry("containsKey", 1), Map.entry("TSet.contains", 1)),
+                    reads, "read-set entries per lookup of the " + key + " key");
+        }
+    }
+
+    @Test
     void putsOfPresentKeysOutsideTransactionsAreWritesOthersSee() throws Exception {
         TMap<String, Integer> map = new TMap<>();
         map.put("k", 0);
@@ -237,6 +263,37 @@ class KeyTableTest {
         assertEquals(1, map.get("k"));
         assertEquals(1, map.size());
         assertEquals(List.of("k"), new ArrayList<>(map.keySet()));
+    }
+
+    @Test
+    void aWriterThatLookedUpARetiredKeyReRunsIfTheKeyIsInsertedBeforeItCommits() {
+        TMap<String, Integer> map = new TMap<>();
+        map.put("k", 1);
+        map.remove("k");
+        sweeps(map, 2); // notes, then retires k's cell: it stays linked, holding the retired marker
+        Ref<Integer> x = Ref.of(0);
+        AtomicInteger attempts = new AtomicInteger();
+        Stm.atomic(() -> {
+            attempts.incrementAndGet();
+            Integer v = map.get("k"); // must log k's live cell (a successor), not the retired one
+            if (attempts.get() == 1) {
+                assertNull(v);
+                OtherThread.run("inserter", () -> {
+                    map.table().sweep(); // may unlink the retired cell
+                    Stm.atomic(() -> {
+                        if (x.get() == 0) {
+                            map.put("k", 2);
+                        }
+                    });
+                });
+            }
+            x.set(v == null ? 1 : 100 + v);
+        });
+        // Serial orders: writer first (the inserter then sees x = 1: k absent, x = 1) or the
+        // inserter first (k = 2, x = 102). Committing x = 1 beside k = 2 would be neither.
+        assertEquals(2, attempts.get(), "the writer's lookup of k must fail validation after the insert");
+        assertEquals(2, map.get("k"));
+        assertEquals(102, x.get());
     }
 
     @Test

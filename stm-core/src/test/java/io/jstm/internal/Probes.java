@@ -50,6 +50,15 @@ public final class Probes {
         return CoarseClock.now();
     }
 
+    /** Read-set entries the calling thread's running transaction has logged; fails outside one. */
+    public static int readSetSize() {
+        Transaction tx = Transaction.active();
+        if (tx == null) {
+            throw new IllegalStateException("Probes.readSetSize() called outside a transaction");
+        }
+        return tx.readSetSize();
+    }
+
     /** Read-set entries from which a lost conflict escalates the next attempt at once. */
     public static int longReads() {
         return ContentionManager.LONG_READS;
