@@ -1,5 +1,6 @@
 package io.jstm;
 
+import io.jstm.internal.Probes;
 import io.jstm.testing.OtherThread;
 import io.jstm.testing.Workers;
 import org.junit.jupiter.api.AfterEach;
@@ -118,6 +119,48 @@ class ConflictTracingTest {
         assertEquals(AbortReason.WRITE_WRITE, a.reason());
         assertEquals("hot", a.refName());
         assertEquals("worker-0", a.otherThreadName(), a.toString());
+    }
+
+    @Test
+    void aWriteWriteLoserNamesAHolderThatHadNotRecordedItselfYet() throws Exception {
+        LongRef fresh = LongRef.named("fresh", 0); // never written in a transaction: no writer recorded
+        CountDownLatch holding = new CountDownLatch(1), release = new CountDownLatch(1);
+        // The holder stops right after locking, before it takes its commit version and records
+        // itself as the writer.
+        Probes.onTracedCommitLocked(() -> {
+            if (Thread.currentThread().getName().equals("holder-0")) {
+                holding.countDown();
+                ConcurrencyTest.await(release);
+            }
+        });
+        try {
+            Workers holder = new Workers().start("holder", 1, w -> Stm.atomic(() -> fresh.set(1)));
+            ConcurrencyTest.await(holding);
+            Stm.resetStatistics();
+            AtomicReference<AbortInfo> info = new AtomicReference<>();
+            Workers loser = new Workers().start("loser", 1, w -> {
+                Stm.atomic(() -> fresh.set(2)); // a blind write: it can only lose by finding the lock held
+                info.set(Stm.lastAbortInfo().orElse(null));
+            });
+            // Let the holder go once the loser has lost (it is then recording its abort).
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            while (Stm.statistics().writeWriteAborts() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            release.countDown();
+            loser.join(LIMIT);
+            holder.join(LIMIT);
+            AbortInfo a = info.get();
+            assertNotNull(a, "the loser never lost");
+            assertEquals(AbortReason.WRITE_WRITE, a.reason(), a.toString());
+            assertEquals("fresh", a.refName());
+            assertEquals("holder-0", a.otherThreadName(), a.toString());
+            assertTrue(mentions(a.otherSite(), "lambda"), a.toString());
+            assertEquals(2, fresh.get(), "the loser's write, after the holder's");
+        } finally {
+            Probes.onTracedCommitLocked(null);
+            release.countDown();
+        }
     }
 
     @Test

@@ -17,7 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * (and an outside write, and the inevitable transaction when it marks a ref)
  * records itself as the ref's last writer, with the site of its first access
  * to that ref. An abort then pairs "where we touched it" with "where the
- * winner wrote it". Off, the cost is one flag read per attempt.
+ * winner wrote it". A committer records itself only once it holds its locks,
+ * so a loser that found a ref locked first waits (briefly) for the holder to
+ * finish before it looks the writer up. Off, the cost is one flag read per
+ * attempt.
  *
  * <p>Sites are captured as a native stack ({@link Site}) and, when a report
  * needs them, trimmed of jstm's own frames, so the first frame is the user's code. Last-writer records live in a

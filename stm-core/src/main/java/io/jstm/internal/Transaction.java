@@ -1022,6 +1022,12 @@ public final class Transaction {
                 markAborted(r, cells[failed]);
                 return false;
             }
+            if (tracing) {
+                Runnable hook = lockedForTests;
+                if (hook != null) {
+                    hook.run();
+                }
+            }
             t = GlobalClock.tick();
             if (t != snapshot + 1) {
                 Cell invalid = reads.firstInvalid(snapshot, writes);
@@ -1045,6 +1051,14 @@ public final class Transaction {
         writeBack(cells, n, t);
         return true;
     }
+
+    /**
+     * Tests only: run by a tracing committer once it holds every lock of its
+     * write set, before it takes its commit version (and so before it records
+     * itself as the writer). Volatile: set by a test thread, read by committers,
+     * and only while tracing, so untraced commits never read it.
+     */
+    static volatile Runnable lockedForTests;
 
     private void recordWriters(Cell[] cells, int n) {
         String me = Thread.currentThread().getName();
@@ -1483,6 +1497,9 @@ public final class Transaction {
         String otherThread = null;
         if (tracing && c != null) {
             access = framesOf(siteOf(c));
+            if (reason == AbortReason.WRITE_WRITE) {
+                awaitHolderRecorded(c);
+            }
             ConflictTracer.Writer w = ConflictTracer.lastWriter(c);
             if (w != null) {
                 otherThread = w.thread();
@@ -1495,6 +1512,27 @@ public final class Transaction {
                 ? ConflictProfiler.record(refName, reason, wasted, access, other, otherThread) : null;
         JfrEvents.abort(reason.name(), refName, attempt, Math.max(wasted, 0));
     }
+
+    /**
+     * Tracing, a lost write-write conflict: waits (bounded by {@link #HOLDER_WAIT_NANOS})
+     * until {@code c}'s lock is free. Its holder records itself as the ref's writer
+     * only after it has locked and validated (recording takes the tracer's lock,
+     * which may park it), so the record read at once could be an earlier writer's,
+     * or none for a ref nobody had written: the report would name the wrong winner
+     * or "?". A holder that commits has recorded itself before it unlocks, and the
+     * release store of the unlock makes the record visible to this read of the
+     * word. The loser holds no lock here (they were released before the abort was
+     * recorded), so the wait cannot deadlock; only tracing pays for it.
+     */
+    private static void awaitHolderRecorded(Cell c) {
+        long deadline = System.nanoTime() + HOLDER_WAIT_NANOS;
+        for (int round = 0; LockWord.isLocked(c.wordAcquire()) && System.nanoTime() < deadline; round++) {
+            Backoff.pause(round);
+        }
+    }
+
+    /** How long a traced write-write loser waits for the holder to finish (10 ms; commits take microseconds). */
+    private static final long HOLDER_WAIT_NANOS = 10_000_000L;
 
     /** Charges an earlier untimed aborted attempt with {@code d}, the duration of the attempt that re-ran it. */
     private void settleWasteEstimate(long d) {

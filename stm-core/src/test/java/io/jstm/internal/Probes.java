@@ -50,6 +50,15 @@ public final class Probes {
         return CoarseClock.now();
     }
 
+    /**
+     * Runs {@code hook} in every tracing committer once it holds the locks of its
+     * write set, before it takes its commit version; null removes it. Reset it in
+     * a finally block: it is global.
+     */
+    public static void onTracedCommitLocked(Runnable hook) {
+        Transaction.lockedForTests = hook;
+    }
+
     /** Read-set entries the calling thread's running transaction has logged; fails outside one. */
     public static int readSetSize() {
         Transaction tx = Transaction.active();
