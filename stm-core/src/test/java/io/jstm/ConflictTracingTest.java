@@ -133,6 +133,7 @@ class ConflictTracingTest {
                 ConcurrencyTest.await(release);
             }
         });
+        long wait = Probes.setHolderWaitNanos(LIMIT.toNanos()); // this machine may take long to release the holder
         try {
             Workers holder = new Workers().start("holder", 1, w -> Stm.atomic(() -> fresh.set(1)));
             ConcurrencyTest.await(holding);
@@ -159,7 +160,60 @@ class ConflictTracingTest {
             assertEquals(2, fresh.get(), "the loser's write, after the holder's");
         } finally {
             Probes.onTracedCommitLocked(null);
+            Probes.setHolderWaitNanos(wait);
             release.countDown();
+        }
+    }
+
+    @Test
+    void aReadInvalidatedLoserNamesAHolderThatHadNotRecordedItselfYet() throws Exception {
+        LongRef fresh = LongRef.named("fresh-read", 0), out = LongRef.of(0), other = LongRef.of(0);
+        CountDownLatch holding = new CountDownLatch(1), release = new CountDownLatch(1);
+        CountDownLatch read = new CountDownLatch(1), go = new CountDownLatch(1);
+        Probes.onTracedCommitLocked(() -> {
+            if (Thread.currentThread().getName().equals("holder-0")) {
+                holding.countDown();
+                ConcurrencyTest.await(release);
+            }
+        });
+        long wait = Probes.setHolderWaitNanos(LIMIT.toNanos());
+        try {
+            AtomicReference<AbortInfo> info = new AtomicReference<>();
+            Workers reader = new Workers().start("reader", 1, w -> {
+                Stm.atomic(() -> {
+                    long v = fresh.get();
+                    if (read.getCount() > 0) {
+                        read.countDown();
+                        ConcurrencyTest.await(go);
+                    }
+                    out.set(v + 1);
+                });
+                info.set(Stm.lastAbortInfo().orElse(null));
+            });
+            ConcurrencyTest.await(read);
+            Workers holder = new Workers().start("holder", 1, w -> Stm.atomic(() -> fresh.set(1)));
+            ConcurrencyTest.await(holding); // fresh-read is locked, its holder not yet recorded
+            other.set(1); // a commit in between: the reader's commit must then validate its reads
+            Stm.resetStatistics();
+            go.countDown();
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            while (Stm.statistics().readInvalidatedAborts() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            release.countDown();
+            reader.join(LIMIT);
+            holder.join(LIMIT);
+            AbortInfo a = info.get();
+            assertNotNull(a, "the reader never lost");
+            assertEquals(AbortReason.READ_INVALIDATED, a.reason(), a.toString());
+            assertEquals("fresh-read", a.refName());
+            assertEquals("holder-0", a.otherThreadName(), a.toString());
+            assertEquals(2, out.get(), "the reader re-ran after the holder's write");
+        } finally {
+            Probes.onTracedCommitLocked(null);
+            Probes.setHolderWaitNanos(wait);
+            release.countDown();
+            go.countDown();
         }
     }
 

@@ -1497,8 +1497,8 @@ public final class Transaction {
         String otherThread = null;
         if (tracing && c != null) {
             access = framesOf(siteOf(c));
-            if (reason == AbortReason.WRITE_WRITE) {
-                awaitHolderRecorded(c);
+            if (reason == AbortReason.WRITE_WRITE || reason == AbortReason.READ_INVALIDATED) {
+                awaitHolderRecorded(c); // a read can also be invalidated by a committer that holds the lock
             }
             ConflictTracer.Writer w = ConflictTracer.lastWriter(c);
             if (w != null) {
@@ -1514,8 +1514,8 @@ public final class Transaction {
     }
 
     /**
-     * Tracing, a lost write-write conflict: waits (bounded by {@link #HOLDER_WAIT_NANOS})
-     * until {@code c}'s lock is free. Its holder records itself as the ref's writer
+     * Tracing, a lost conflict: waits (bounded by {@link #holderWaitNanos}, and not
+     * at all once the thread is interrupted) until {@code c}'s lock is free. Its holder records itself as the ref's writer
      * only after it has locked and validated (recording takes the tracer's lock,
      * which may park it), so the record read at once could be an earlier writer's,
      * or none for a ref nobody had written: the report would name the wrong winner
@@ -1525,14 +1525,18 @@ public final class Transaction {
      * recorded), so the wait cannot deadlock; only tracing pays for it.
      */
     private static void awaitHolderRecorded(Cell c) {
-        long deadline = System.nanoTime() + HOLDER_WAIT_NANOS;
-        for (int round = 0; LockWord.isLocked(c.wordAcquire()) && System.nanoTime() < deadline; round++) {
+        long deadline = System.nanoTime() + holderWaitNanos;
+        for (int round = 0; LockWord.isLocked(c.wordAcquire()) && System.nanoTime() < deadline
+                && !Thread.currentThread().isInterrupted(); round++) {
             Backoff.pause(round);
         }
     }
 
-    /** How long a traced write-write loser waits for the holder to finish (10 ms; commits take microseconds). */
-    private static final long HOLDER_WAIT_NANOS = 10_000_000L;
+    /**
+     * How long a traced loser waits for the holder to finish: 10 ms (commits take
+     * microseconds). Volatile: tests lengthen it from their own thread.
+     */
+    static volatile long holderWaitNanos = 10_000_000L;
 
     /** Charges an earlier untimed aborted attempt with {@code d}, the duration of the attempt that re-ran it. */
     private void settleWasteEstimate(long d) {

@@ -59,6 +59,13 @@ public final class Probes {
         Transaction.lockedForTests = hook;
     }
 
+    /** Sets how long a traced loser waits for a lock's holder to record itself; returns the previous value. */
+    public static long setHolderWaitNanos(long nanos) {
+        long old = Transaction.holderWaitNanos;
+        Transaction.holderWaitNanos = nanos;
+        return old;
+    }
+
     /** Read-set entries the calling thread's running transaction has logged; fails outside one. */
     public static int readSetSize() {
         Transaction tx = Transaction.active();
