@@ -121,19 +121,41 @@ class ConflictTracingTest {
         assertEquals("worker-0", a.otherThreadName(), a.toString());
     }
 
-    @Test
-    void aWriteWriteLoserNamesAHolderThatHadNotRecordedItselfYet() throws Exception {
-        LongRef fresh = LongRef.named("fresh", 0); // never written in a transaction: no writer recorded
-        CountDownLatch holding = new CountDownLatch(1), release = new CountDownLatch(1);
-        // The holder stops right after locking, before it takes its commit version and records
-        // itself as the writer.
+    /**
+     * Makes the thread named {@code holder-0} stop in its commit right after
+     * locking (before it takes its commit version and records itself as the
+     * writer) until {@code release}, and lets losers wait for a holder as long as
+     * a test may take to release it. Returns the wait to restore.
+     */
+    private static long stopHolderAfterLocking(CountDownLatch holding, CountDownLatch release) {
         Probes.onTracedCommitLocked(() -> {
             if (Thread.currentThread().getName().equals("holder-0")) {
                 holding.countDown();
                 ConcurrencyTest.await(release);
             }
         });
-        long wait = Probes.setHolderWaitNanos(LIMIT.toNanos()); // this machine may take long to release the holder
+        return Probes.setHolderWaitNanos(LIMIT.toNanos());
+    }
+
+    private static void releaseHolders(long wait, CountDownLatch release) {
+        Probes.onTracedCommitLocked(null);
+        Probes.setHolderWaitNanos(wait);
+        release.countDown();
+    }
+
+    /** Spins (at most {@link #LIMIT}) until {@code aborts} counts one: the loser lost and is recording its abort. */
+    private static void awaitLoss(LongSupplier aborts) {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (aborts.getAsLong() == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void aWriteWriteLoserNamesAHolderThatHadNotRecordedItselfYet() throws Exception {
+        LongRef fresh = LongRef.named("fresh", 0); // never written in a transaction: no writer recorded
+        CountDownLatch holding = new CountDownLatch(1), release = new CountDownLatch(1);
+        long wait = stopHolderAfterLocking(holding, release);
         try {
             Workers holder = new Workers().start("holder", 1, w -> Stm.atomic(() -> fresh.set(1)));
             ConcurrencyTest.await(holding);
@@ -143,11 +165,7 @@ class ConflictTracingTest {
                 Stm.atomic(() -> fresh.set(2)); // a blind write: it can only lose by finding the lock held
                 info.set(Stm.lastAbortInfo().orElse(null));
             });
-            // Let the holder go once the loser has lost (it is then recording its abort).
-            long deadline = System.nanoTime() + LIMIT.toNanos();
-            while (Stm.statistics().writeWriteAborts() == 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            awaitLoss(() -> Stm.statistics().writeWriteAborts());
             release.countDown();
             loser.join(LIMIT);
             holder.join(LIMIT);
@@ -159,9 +177,7 @@ class ConflictTracingTest {
             assertTrue(mentions(a.otherSite(), "lambda"), a.toString());
             assertEquals(2, fresh.get(), "the loser's write, after the holder's");
         } finally {
-            Probes.onTracedCommitLocked(null);
-            Probes.setHolderWaitNanos(wait);
-            release.countDown();
+            releaseHolders(wait, release);
         }
     }
 
@@ -170,13 +186,7 @@ class ConflictTracingTest {
         LongRef fresh = LongRef.named("fresh-read", 0), out = LongRef.of(0), other = LongRef.of(0);
         CountDownLatch holding = new CountDownLatch(1), release = new CountDownLatch(1);
         CountDownLatch read = new CountDownLatch(1), go = new CountDownLatch(1);
-        Probes.onTracedCommitLocked(() -> {
-            if (Thread.currentThread().getName().equals("holder-0")) {
-                holding.countDown();
-                ConcurrencyTest.await(release);
-            }
-        });
-        long wait = Probes.setHolderWaitNanos(LIMIT.toNanos());
+        long wait = stopHolderAfterLocking(holding, release);
         try {
             AtomicReference<AbortInfo> info = new AtomicReference<>();
             Workers reader = new Workers().start("reader", 1, w -> {
@@ -196,10 +206,7 @@ class ConflictTracingTest {
             other.set(1); // a commit in between: the reader's commit must then validate its reads
             Stm.resetStatistics();
             go.countDown();
-            long deadline = System.nanoTime() + LIMIT.toNanos();
-            while (Stm.statistics().readInvalidatedAborts() == 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            awaitLoss(() -> Stm.statistics().readInvalidatedAborts());
             release.countDown();
             reader.join(LIMIT);
             holder.join(LIMIT);
@@ -210,9 +217,7 @@ class ConflictTracingTest {
             assertEquals("holder-0", a.otherThreadName(), a.toString());
             assertEquals(2, out.get(), "the reader re-ran after the holder's write");
         } finally {
-            Probes.onTracedCommitLocked(null);
-            Probes.setHolderWaitNanos(wait);
-            release.countDown();
+            releaseHolders(wait, release);
             go.countDown();
         }
     }
