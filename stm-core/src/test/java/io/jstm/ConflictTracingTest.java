@@ -143,12 +143,29 @@ class ConflictTracingTest {
         release.countDown();
     }
 
-    /** Spins (at most {@link #LIMIT}) until {@code aborts} counts one: the loser lost and is recording its abort. */
-    private static void awaitLoss(LongSupplier aborts) {
+    /**
+     * Spins (at most {@link #LIMIT}) until {@code aborts} counts one (the loser
+     * lost and is recording its abort), then releases the stopped holder and
+     * waits for every worker.
+     */
+    private static void releaseAfterLoss(LongSupplier aborts, CountDownLatch release, Workers... workers)
+            throws Exception {
         long deadline = System.nanoTime() + LIMIT.toNanos();
         while (aborts.getAsLong() == 0 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
+        release.countDown();
+        for (Workers w : workers) {
+            w.join(LIMIT);
+        }
+    }
+
+    /** The loser's abort: {@code reason} on {@code ref}, the stopped holder named as the other side. */
+    private static void assertNamesHolder(AbortInfo a, AbortReason reason, String ref) {
+        assertNotNull(a, "the loser never lost");
+        assertEquals(reason, a.reason(), a.toString());
+        assertEquals(ref, a.refName());
+        assertEquals("holder-0", a.otherThreadName(), a.toString());
     }
 
     @Test
@@ -165,15 +182,9 @@ class ConflictTracingTest {
                 Stm.atomic(() -> fresh.set(2)); // a blind write: it can only lose by finding the lock held
                 info.set(Stm.lastAbortInfo().orElse(null));
             });
-            awaitLoss(() -> Stm.statistics().writeWriteAborts());
-            release.countDown();
-            loser.join(LIMIT);
-            holder.join(LIMIT);
+            releaseAfterLoss(() -> Stm.statistics().writeWriteAborts(), release, loser, holder);
             AbortInfo a = info.get();
-            assertNotNull(a, "the loser never lost");
-            assertEquals(AbortReason.WRITE_WRITE, a.reason(), a.toString());
-            assertEquals("fresh", a.refName());
-            assertEquals("holder-0", a.otherThreadName(), a.toString());
+            assertNamesHolder(a, AbortReason.WRITE_WRITE, "fresh");
             assertTrue(mentions(a.otherSite(), "lambda"), a.toString());
             assertEquals(2, fresh.get(), "the loser's write, after the holder's");
         } finally {
@@ -206,15 +217,8 @@ class ConflictTracingTest {
             other.set(1); // a commit in between: the reader's commit must then validate its reads
             Stm.resetStatistics();
             go.countDown();
-            awaitLoss(() -> Stm.statistics().readInvalidatedAborts());
-            release.countDown();
-            reader.join(LIMIT);
-            holder.join(LIMIT);
-            AbortInfo a = info.get();
-            assertNotNull(a, "the reader never lost");
-            assertEquals(AbortReason.READ_INVALIDATED, a.reason(), a.toString());
-            assertEquals("fresh-read", a.refName());
-            assertEquals("holder-0", a.otherThreadName(), a.toString());
+            releaseAfterLoss(() -> Stm.statistics().readInvalidatedAborts(), release, reader, holder);
+            assertNamesHolder(info.get(), AbortReason.READ_INVALIDATED, "fresh-read");
             assertEquals(2, out.get(), "the reader re-ran after the holder's write");
         } finally {
             releaseHolders(wait, release);

@@ -1515,9 +1515,10 @@ public final class Transaction {
 
     /**
      * Tracing, a lost conflict: waits (bounded by {@link #holderWaitNanos}, and not
-     * at all once the thread is interrupted) until {@code c}'s lock is free. Its holder records itself as the ref's writer
-     * only after it has locked and validated (recording takes the tracer's lock,
-     * which may park it), so the record read at once could be an earlier writer's,
+     * at all once the thread is interrupted) until {@code c}'s lock is free. Its
+     * holder records itself as the ref's writer only after it has locked and
+     * validated (recording takes the tracer's lock, which may park it), so the
+     * record read at once could be an earlier writer's,
      * or none for a ref nobody had written: the report would name the wrong winner
      * or "?". A holder that commits has recorded itself before it unlocks, and the
      * release store of the unlock makes the record visible to this read of the
